@@ -1,0 +1,149 @@
+import { containerNameRule, streamNameRule, tableNameRule } from './azure-names.js';
+import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
+
+/**
+ * Every app setting Sluice reads, with its default and rule: the one source of truth. The config
+ * module parses these, the README's settings table and local.settings.example.json are checked
+ * against them, and so is the Bicep in infra/ (see test/unit/settings-contract.test.ts).
+ */
+export interface SettingSpec<T> {
+  readonly name: string;
+  /** Used when the setting is absent or empty. */
+  readonly default: string;
+  /** The rule in words, quoted in the error when a value breaks it. */
+  readonly rule: string;
+  readonly description: string;
+  /** Exposed as a Bicep parameter because users tune it per deployment. */
+  readonly tunable: boolean;
+  /** Returns the value, or the rule it breaks (a string in a Broken wrapper). */
+  parse(raw: string): T | Broken;
+}
+
+export class Broken {
+  constructor(readonly rule: string) {}
+}
+
+function spec<T>(s: SettingSpec<T>): SettingSpec<T> {
+  return s;
+}
+
+function duration(name: string, def: string, description: string, tunable: boolean): SettingSpec<number> {
+  const rule = 'a positive duration: milliseconds, or a number with ms, s, m, h or d ("200ms", "10s", "1m")';
+  return spec({
+    name, default: def, rule, description, tunable,
+    parse: (raw) => {
+      const ms = parseDuration(raw);
+      return ms !== undefined && ms > 0 ? ms : new Broken(rule);
+    },
+  });
+}
+
+function named(name: string, def: string, description: string, check: (v: string) => string | undefined): SettingSpec<string> {
+  return spec({
+    name, default: def, description, tunable: false,
+    rule: check === tableNameRule ? 'a valid Azure table name' : 'a valid Azure blob container name',
+    parse: (raw) => {
+      const broken = check(raw);
+      return broken ? new Broken(broken) : raw;
+    },
+  });
+}
+
+function oneOf<T extends string>(name: string, def: T, values: readonly T[], description: string, tunable: boolean, aliases: Record<string, T> = {}): SettingSpec<T> {
+  const rule = `one of ${values.map((v) => `"${v}"`).join(', ')}`;
+  return spec({
+    name, default: def, rule, description, tunable,
+    parse: (raw) => {
+      const v = raw.trim().toLowerCase();
+      if ((values as readonly string[]).includes(v)) return v as T;
+      return aliases[v] ?? new Broken(rule);
+    },
+  });
+}
+
+function positiveInt(name: string, def: string, max: number, description: string, tunable: boolean): SettingSpec<number> {
+  const rule = `a whole number from 1 to ${max}`;
+  return spec({
+    name, default: def, rule, description, tunable,
+    parse: (raw) => {
+      const n = Number(raw);
+      return /^\s*\d+\s*$/.test(raw) && n >= 1 && n <= max ? n : new Broken(rule);
+    },
+  });
+}
+
+export type ReceiverMode = 'reliable' | 'unreliable';
+export type OnBatchFailure = 'stop' | 'skip';
+export type StartingPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'enqueuedTime'; time: number };
+
+const startingPositionRule = '"earliest", "latest", or an ISO 8601 enqueued time such as "2026-11-23T10:00:00Z"';
+
+export const SETTINGS = {
+  streamName: spec<string>({
+    name: 'SLUICE_STREAM_NAME', default: 'pageviews', tunable: true,
+    rule: 'lowercase letters, digits and hyphens, 1 to 40 characters, starting with a letter or digit',
+    description: 'Name of the stream: prefixes its blobs and WAL keys, and names its driver (sluice-<name>).',
+    parse: (raw) => {
+      const broken = streamNameRule(raw);
+      return broken ? new Broken(broken) : raw;
+    },
+  }),
+  eventHubName: spec<string>({
+    name: 'SLUICE_EVENTHUB_NAME', default: 'pageviews', tunable: false,
+    rule: '1 to 256 characters: letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit',
+    description: 'The event hub the receiver function reads (bound as %SLUICE_EVENTHUB_NAME%).',
+    parse: (raw) => (/^[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$/.test(raw) ? raw : new Broken('1 to 256 characters: letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit')),
+  }),
+  consumerGroup: spec<string>({
+    name: 'SLUICE_CONSUMER_GROUP', default: '$Default', tunable: false,
+    rule: '"$Default", or 1 to 50 characters: letters, digits, periods, hyphens and underscores',
+    description: 'Consumer group of the receiver. Give Sluice its own group in production (infra creates "sluice").',
+    parse: (raw) => (raw === '$Default' || /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(raw) ? raw : new Broken('"$Default", or 1 to 50 characters: letters, digits, periods, hyphens and underscores')),
+  }),
+  batchIntervalMs: duration('SLUICE_BATCH_INTERVAL', '10s', 'Batch interval: the driver commits one batch per interval, on a fixed schedule.', true),
+  blockIntervalMs: duration('SLUICE_BLOCK_INTERVAL', '200ms', 'Block interval: events are cut into blocks of this much enqueued time (Spark\'s spark.streaming.blockInterval). The batch interval must be a multiple of it.', true),
+  receiverMode: oneOf<ReceiverMode>('SLUICE_RECEIVER_WAL', 'reliable', ['reliable', 'unreliable'],
+    'reliable: the receiver returns only after blocks, WAL records and checkpoint are durable. unreliable: it buffers in memory and flushes every block interval (faster, loses the buffer on a crash). "true"/"false" are accepted as in spark.streaming.receiver.writeAheadLog.enable.',
+    true, { true: 'reliable', false: 'unreliable' }),
+  maxBlockBytes: spec<number>({
+    name: 'SLUICE_MAX_BLOCK_BYTES', default: '1MiB', tunable: false,
+    rule: 'a size from 1KiB to 64MiB: bytes, or a number with KB, MB, KiB or MiB',
+    description: 'A block is cut when its encoded size would pass this.',
+    parse: (raw) => {
+      const n = parseSize(raw);
+      return n !== undefined && n >= 1024 && n <= 64 * 1024 ** 2 ? n : new Broken('a size from 1KiB to 64MiB: bytes, or a number with KB, MB, KiB or MiB');
+    },
+  }),
+  maxTasksPerBatch: positiveInt('SLUICE_MAX_TASKS_PER_BATCH', '8', 256, 'Most task activities a batch fans out to; blocks are spread over them in order.', true),
+  blockRetentionMs: duration('SLUICE_BLOCK_RETENTION', '7d', 'How long blocks stay after their batch completes, for replays. Also the lifecycle rule in infra.', true),
+  walRetentionMs: duration('SLUICE_WAL_RETENTION', '7d', 'How long WAL records of completed batches stay (the status page history).', true),
+  startingPosition: spec<StartingPosition>({
+    name: 'SLUICE_STARTING_POSITION', default: 'earliest', tunable: true, rule: startingPositionRule,
+    description: 'Where a partition with no checkpoint starts (the Event Hubs extension\'s initialOffsetOptions).',
+    parse: (raw) => {
+      const v = raw.trim();
+      if (v === 'earliest' || v === 'latest') return { kind: v };
+      const t = /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+      return Number.isNaN(t) ? new Broken(startingPositionRule) : { kind: 'enqueuedTime', time: t };
+    },
+  }),
+  onBatchFailure: oneOf<OnBatchFailure>('SLUICE_ON_BATCH_FAILURE', 'stop', ['stop', 'skip'],
+    'What the driver does when a batch still fails after retries: stop (keep its data for a replay) or skip (record it failed and go on).', true),
+  blocksContainer: named('SLUICE_BLOCKS_CONTAINER', 'sluice-blocks', 'Blob container for received blocks.', containerNameRule),
+  partialsContainer: named('SLUICE_PARTIALS_CONTAINER', 'sluice-partials', 'Blob container for task partial results.', containerNameRule),
+  stateContainer: named('SLUICE_STATE_CONTAINER', 'sluice-state', 'Blob container for window slices and keyed state, per batch time.', containerNameRule),
+  outputContainer: named('SLUICE_OUTPUT_CONTAINER', 'sluice-output', 'Blob container of the Blob sink (<prefix>-<batchTimeMs>.ndjson).', containerNameRule),
+  deadLetterContainer: named('SLUICE_DEADLETTER_CONTAINER', 'sluice-deadletter', 'Blob container for events that failed to decode or process.', containerNameRule),
+  walTable: named('SLUICE_WAL_TABLE', 'sluicewal', 'Table of the write-ahead log and the receiver checkpoints (they share transactions).', tableNameRule),
+  outputTable: named('SLUICE_OUTPUT_TABLE', 'sluiceoutput', 'Table of the Table sink (one entity per key).', tableNameRule),
+  storageConnection: spec<string>({
+    name: 'SLUICE_STORAGE_CONNECTION', default: 'AzureWebJobsStorage', tunable: false,
+    rule: 'the name of a connection setting (letters, digits and underscores)',
+    description: 'Prefix of the storage connection Sluice uses for blocks, WAL and sinks: a connection string, or <name>__blobServiceUri/__tableServiceUri with identity.',
+    parse: (raw) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : new Broken('the name of a connection setting (letters, digits and underscores)')),
+  }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_LIST: readonly SettingSpec<unknown>[] = Object.values(SETTINGS);
