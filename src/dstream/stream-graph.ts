@@ -1,0 +1,58 @@
+import { durationMs, type Duration } from '../config/duration.js';
+import type { Sink } from '../sinks/sink.js';
+import type { StreamNode } from './node.js';
+
+/** An output operation: where a stream's batches go (a sink, or a user callback). */
+export interface OutputOperation {
+  readonly id: string;
+  readonly stream: StreamNode;
+  readonly sink: Sink<unknown>;
+}
+
+/**
+ * The registry of nodes and outputs of one pipeline. Node ids follow creation order, so the same
+ * pipeline code gives the same ids across restarts: persisted state is found again by them.
+ */
+export class StreamGraph {
+  readonly batchIntervalMs: number;
+  private readonly nodeList: StreamNode[] = [];
+  private readonly outputList: OutputOperation[] = [];
+
+  constructor(batchInterval: Duration) {
+    this.batchIntervalMs = durationMs(batchInterval, 'batch interval');
+  }
+
+  nextId(kind: string): string {
+    return `${kind}${this.nodeList.length}`;
+  }
+
+  add<N extends StreamNode>(node: N): N {
+    this.nodeList.push(node);
+    return node;
+  }
+
+  addOutput(stream: StreamNode, sink: Sink<unknown>): void {
+    this.outputList.push({ id: `out${this.outputList.length}-${sink.name}`, stream, sink });
+  }
+
+  get nodes(): readonly StreamNode[] {
+    return this.nodeList;
+  }
+
+  get outputs(): readonly OutputOperation[] {
+    return this.outputList;
+  }
+
+  get inputs(): readonly StreamNode[] {
+    return this.nodeList.filter((n) => n.decode !== undefined);
+  }
+
+  /** A window or slide must be a multiple of the batch interval; checked when the pipeline is built. */
+  multipleOfBatch(value: Duration, what: string): number {
+    const ms = durationMs(value, what);
+    if (ms % this.batchIntervalMs !== 0) {
+      throw new RangeError(`${what} (${ms} ms) must be a multiple of the batch interval (${this.batchIntervalMs} ms)`);
+    }
+    return ms;
+  }
+}

@@ -1,0 +1,25 @@
+/** Sluice's public API: the DStream pipeline, the engine steps, configuration and the ports. */
+export { DStream } from './dstream/dstream.js';
+export { StreamingContext, type StreamingJob } from './dstream/streaming-context.js';
+export { runBatches, type RunBatchesOptions } from './local/run-batches.js';
+export type { Sink, SinkContext } from './sinks/sink.js';
+export { BlobSink } from './sinks/blob-sink.js';
+export { TableSink } from './sinks/table-sink.js';
+export type { ReceivedEvent, PartitionRef } from './receiver/received-event.js';
+export { ReliableReceiver, type ReceiveResult } from './receiver/reliable-receiver.js';
+export { BufferedReceiver } from './receiver/buffered-receiver.js';
+export { StreamEngine, type BatchSummary, type EngineOptions } from './scheduler/stream-engine.js';
+export { DriverLoop, type DriverLoopOptions } from './scheduler/driver-loop.js';
+export type { DeadLetter } from './scheduler/dead-letter.js';
+export { loadConfig, readConnection, ConfigError, type SluiceConfig, type Connection } from './config/config.js';
+export { SETTINGS, SETTING_LIST } from './config/settings.js';
+export type { Duration } from './config/duration.js';
+export type { ObjectStore } from './ports/object-store.js';
+export type { EntityTable, Entity } from './ports/entity-table.js';
+export type { StreamStorage } from './ports/stream-storage.js';
+export { memoryStreamStorage } from './adapters/memory/memory-storage.js';
+export { azureStreamStorage } from './adapters/azure/azure-storage.js';
+export { storageClients } from './adapters/azure/storage-clients.js';
+export type { Clock } from './util/clock.js';
+export { ManualClock, systemClock } from './util/clock.js';
+export type { WalEvent, BatchRecord } from './wal/wal-events.js';

@@ -1,0 +1,183 @@
+import {
+  EventHubConsumerClient,
+  earliestEventPosition,
+  latestEventPosition,
+  type CheckpointStore,
+  type EventPosition,
+  type PartitionContext,
+  type ReceivedEventData,
+  type Subscription,
+} from '@azure/event-hubs';
+import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
+import { ContainerClient } from '@azure/storage-blob';
+import type { Clock } from '../../util/clock.js';
+import type { AppSettings } from './app-settings.js';
+import { eventHubBatchInput, eventHubSingleInput, type PartitionInfo } from './eventhub-batch-input.js';
+import { parseTimeSpan, type EventHubsHostOptions } from './host-json.js';
+import type { HostLog } from './host-log.js';
+import { errorMessage, type InvokeDetailed, type RegisteredFunction } from './invoke.js';
+import { invokeWithRetry, retryPolicyOf, type RetryPolicy } from './retry-policy.js';
+
+/** The container the Functions Event Hubs extension keeps its checkpoints and ownership in. */
+export const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
+
+export interface EventHubTriggerOptions {
+  /** Only Event Hubs-triggered functions are started; others are ignored. */
+  functions: readonly RegisteredFunction[];
+  invokeDetailed: InvokeDetailed;
+  clock: Clock;
+  settings: AppSettings;
+  /** host.json extensions.eventHubs. */
+  hostOptions?: EventHubsHostOptions;
+  /** AzureWebJobsStorage: where checkpoints live. */
+  storageConnectionString: string;
+  log: HostLog;
+}
+
+export interface EventHubTriggers {
+  /** Stops receiving; an invocation in flight finishes (and checkpoints) first. */
+  stop(): Promise<void>;
+}
+
+/** Extension v6 defaults for the host.json settings the local host honours. */
+interface EffectiveEventHubOptions {
+  maxEventBatchSize: number;
+  maxWaitTimeSeconds: number;
+  prefetchCount: number;
+  startPosition: EventPosition;
+}
+
+export function effectiveEventHubOptions(host: EventHubsHostOptions = {}): EffectiveEventHubOptions {
+  const maxEventBatchSize = host.maxEventBatchSize ?? 100;
+  const maxWaitMs = host.maxWaitTime !== undefined ? parseTimeSpan(host.maxWaitTime, 'host.json eventHubs.maxWaitTime') : 60_000;
+  return {
+    maxEventBatchSize,
+    maxWaitTimeSeconds: Math.max(0.001, maxWaitMs / 1000),
+    prefetchCount: host.prefetchCount ?? 300,
+    startPosition: initialPosition(host.initialOffsetOptions),
+  };
+}
+
+function initialPosition(options: EventHubsHostOptions['initialOffsetOptions']): EventPosition {
+  const type = (options?.type ?? 'fromStart').toLowerCase();
+  if (type === 'fromstart') return earliestEventPosition;
+  if (type === 'fromend') return latestEventPosition;
+  if (type === 'fromenqueuedtime') {
+    const when = new Date(options?.enqueuedTimeUtc ?? '');
+    if (Number.isNaN(when.getTime())) {
+      throw new Error('host.json eventHubs.initialOffsetOptions.enqueuedTimeUtc must be a date for type fromEnqueuedTime');
+    }
+    return { enqueuedOn: when };
+  }
+  throw new Error(`host.json eventHubs.initialOffsetOptions.type "${options?.type}" is not fromStart, fromEnd or fromEnqueuedTime`);
+}
+
+/** The connection string named by the binding's `connection` setting, and the hub it targets. */
+function connectionOf(fn: RegisteredFunction, settings: AppSettings): { connectionString: string; eventHubName: string } {
+  const settingName = fn.trigger.connection;
+  if (typeof settingName !== 'string' || settingName === '') {
+    throw new Error(`Event Hubs function "${fn.name}" has no "connection" setting name`);
+  }
+  const connectionString = settings[settingName];
+  if (connectionString === undefined) {
+    if (settings[`${settingName}__fullyQualifiedNamespace`] !== undefined) {
+      // TODO: identity-based connections need DefaultAzureCredential, which is not usable here.
+      throw new Error(
+        `Event Hubs function "${fn.name}": identity connections (${settingName}__fullyQualifiedNamespace) are not supported by the local host; set "${settingName}" to a connection string`,
+      );
+    }
+    throw new Error(`Event Hubs function "${fn.name}": app setting "${settingName}" (its connection) is not defined`);
+  }
+  // As in the extension, an EntityPath in the connection string wins over eventHubName.
+  const entityPath = /(?:^|;)\s*EntityPath=([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  const eventHubName = entityPath ?? (typeof fn.trigger.eventHubName === 'string' ? fn.trigger.eventHubName : '');
+  if (!eventHubName) throw new Error(`Event Hubs function "${fn.name}" has no eventHubName`);
+  return { connectionString, eventHubName };
+}
+
+export async function startEventHubTriggers(options: EventHubTriggerOptions): Promise<EventHubTriggers> {
+  const functions = options.functions.filter((f) => f.trigger.type.toLowerCase() === 'eventhubtrigger');
+  if (functions.length === 0) return { stop: async () => {} };
+  const settings = effectiveEventHubOptions(options.hostOptions);
+  const plans = functions.map((fn) => ({ fn, ...connectionOf(fn, options.settings), retry: retryPolicyOf(fn.metadata) }));
+
+  const container = new ContainerClient(options.storageConnectionString, CHECKPOINT_CONTAINER);
+  await container.createIfNotExists();
+  const checkpointStore = new BlobCheckpointStore(container) as unknown as CheckpointStore;
+
+  const abort = new AbortController();
+  const running: { client: EventHubConsumerClient; subscription: Subscription }[] = [];
+  for (const plan of plans) {
+    const consumerGroup = typeof plan.fn.trigger.consumerGroup === 'string' ? plan.fn.trigger.consumerGroup : '$Default';
+    const client = entityPathIn(plan.connectionString)
+      ? new EventHubConsumerClient(consumerGroup, plan.connectionString, checkpointStore, clientOptions())
+      : new EventHubConsumerClient(consumerGroup, plan.connectionString, plan.eventHubName, checkpointStore, clientOptions());
+    const subscription = client.subscribe(
+      {
+        processEvents: (events, context) => processBatch(plan.fn, plan.retry, events, context, options, abort.signal),
+        processError: async (error, context) => {
+          if (abort.signal.aborted) return;
+          options.log(`[host] Event Hubs trigger "${plan.fn.name}" partition ${context.partitionId || '-'}: ${errorMessage(error)}`);
+        },
+      },
+      {
+        maxBatchSize: settings.maxEventBatchSize,
+        maxWaitTimeInSeconds: settings.maxWaitTimeSeconds,
+        prefetchCount: settings.prefetchCount,
+        startPosition: settings.startPosition,
+        // Bodies are handed over as text, so keep the raw bytes rather than the SDK's JSON guess.
+        skipParsingBodyAsJson: true,
+      },
+    );
+    running.push({ client, subscription });
+  }
+
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.all(running.map(async ({ client, subscription }) => {
+        await subscription.close();
+        await client.close();
+      }));
+    },
+  };
+}
+
+function entityPathIn(connectionString: string): boolean {
+  return /(?:^|;)\s*EntityPath=/i.test(connectionString);
+}
+
+/** The local host is the only instance, so it claims every partition at once. */
+function clientOptions(): { loadBalancingOptions: { strategy: 'greedy' } } {
+  return { loadBalancingOptions: { strategy: 'greedy' } };
+}
+
+async function processBatch(
+  fn: RegisteredFunction,
+  retry: RetryPolicy | undefined,
+  events: ReceivedEventData[],
+  context: PartitionContext,
+  options: EventHubTriggerOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  if (events.length === 0) return;
+  const partition: PartitionInfo = {
+    fullyQualifiedNamespace: context.fullyQualifiedNamespace,
+    eventHubName: context.eventHubName,
+    consumerGroup: context.consumerGroup,
+    partitionId: context.partitionId,
+  };
+  const inputs = fn.trigger.cardinality === 'many'
+    ? [eventHubBatchInput(events, partition)]
+    : events.map((e) => eventHubSingleInput(e, partition));
+  for (const input of inputs) {
+    try {
+      await invokeWithRetry(options.invokeDetailed, fn.name, input, retry, options.clock, signal);
+    } catch {
+      // Printed by the invoker. The extension checkpoints failed batches too, unless it is stopping
+      // mid-retry, when the batch has not had its attempts and must be read again.
+      if (signal.aborted) return;
+    }
+  }
+  await context.updateCheckpoint(events[events.length - 1] as ReceivedEventData);
+}

@@ -1,0 +1,19 @@
+/** One event as a receiver gets it from a partition: the fields the Event Hubs trigger delivers. */
+export interface ReceivedEvent {
+  readonly body: string | Uint8Array;
+  readonly sequenceNumber: number;
+  readonly offset: string;
+  /** Milliseconds since the epoch. */
+  readonly enqueuedTime: number;
+  readonly partitionKey?: string | null;
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
+/** Where an event came from: its input source and partition. */
+export interface PartitionRef {
+  readonly source: string;
+  readonly partition: string;
+}
+
+/** The default source name: the stream's Event Hub. */
+export const DEFAULT_SOURCE = 'events';

@@ -1,0 +1,75 @@
+import type { PartitionRef, ReceivedEvent } from '../receiver/received-event.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { batchPrefix } from '../wal/keys.js';
+
+/**
+ * One dead-lettered record, written as a line of `<stream>/<batchTime>/<task-N|commit>.ndjson` in
+ * the dead-letter container. Task-side entries keep the raw event and where it came from;
+ * commit-side entries (a record failing after a window, say) keep the record as JSON.
+ */
+export interface DeadLetter {
+  readonly stream: string;
+  readonly batchTime: number;
+  readonly stage: 'task' | 'commit';
+  readonly operator: string;
+  readonly error: string;
+  readonly source?: string;
+  readonly partition?: string;
+  readonly sequenceNumber?: number;
+  readonly offset?: string;
+  readonly enqueuedTime?: number;
+  readonly partitionKey?: string | null;
+  readonly properties?: Readonly<Record<string, unknown>>;
+  /** The raw body: text, or base64 when bodyEncoding is "base64". */
+  readonly body?: string;
+  readonly bodyEncoding?: 'utf8' | 'base64';
+  /** Commit-side: the failing record as JSON text. */
+  readonly record?: string;
+}
+
+export function deadLetterOfEvent(stream: string, batchTime: number, ref: PartitionRef, event: ReceivedEvent, operator: string, error: unknown): DeadLetter {
+  const text = typeof event.body === 'string';
+  return {
+    stream, batchTime, stage: 'task', operator, error: messageOf(error),
+    source: ref.source, partition: ref.partition, sequenceNumber: event.sequenceNumber, offset: event.offset,
+    enqueuedTime: event.enqueuedTime, partitionKey: event.partitionKey ?? null, properties: event.properties ?? {},
+    body: text ? (event.body as string) : Buffer.from(event.body as Uint8Array).toString('base64'), bodyEncoding: text ? 'utf8' : 'base64',
+  };
+}
+
+export function deadLetterOfRecord(stream: string, batchTime: number, operator: string, record: unknown, error: unknown): DeadLetter {
+  let json: string;
+  try {
+    json = JSON.stringify(record) ?? String(record);
+  } catch {
+    json = String(record);
+  }
+  return { stream, batchTime, stage: 'commit', operator, error: messageOf(error), record: json };
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function deadLetterBlobName(stream: string, batchTime: number, part: string): string {
+  return `${batchPrefix(stream, batchTime)}${part}.ndjson`;
+}
+
+/** Writes a part's dead letters (replacing a previous attempt's), or nothing when there are none. */
+export async function writeDeadLetters(store: ObjectStore, name: string, entries: readonly DeadLetter[]): Promise<void> {
+  if (entries.length === 0) {
+    await store.delete(name);
+    return;
+  }
+  await store.put(name, Buffer.from(entries.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8'));
+}
+
+export async function readDeadLetters(store: ObjectStore, prefix: string): Promise<DeadLetter[]> {
+  const out: DeadLetter[] = [];
+  for (const name of await store.list(prefix)) {
+    const data = await store.get(name);
+    if (!data) continue;
+    for (const line of Buffer.from(data).toString('utf8').split('\n')) if (line) out.push(JSON.parse(line) as DeadLetter);
+  }
+  return out;
+}

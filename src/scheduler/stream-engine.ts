@@ -1,0 +1,135 @@
+import type { StreamGraph } from '../dstream/stream-graph.js';
+import type { StreamStorage } from '../ports/stream-storage.js';
+import { BlockStore } from '../receiver/block-store.js';
+import { StateStore } from '../state/state-store.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { BatchLog } from '../wal/batch-log.js';
+import { CheckpointStore } from '../wal/checkpoint-store.js';
+import type { BatchAllocated, BatchCompleted, BatchRecord, TaskSummary } from '../wal/wal-events.js';
+import { allocateBatch } from './batch-allocator.js';
+import { commitBatch } from './batch-committer.js';
+import { cleanUp, type CleanupResult } from './cleaner.js';
+import type { EngineContext } from './engine-context.js';
+import { runTask } from './task-runner.js';
+import { planTasks, type TaskPlan } from './task-planner.js';
+
+export interface EngineOptions {
+  readonly stream: string;
+  readonly batchIntervalMs: number;
+  readonly maxTasksPerBatch: number;
+  readonly blockRetentionMs: number;
+  readonly walRetentionMs: number;
+  readonly storage: StreamStorage;
+  readonly graph: StreamGraph;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** The figures Spark's Streaming tab shows for a batch. */
+export interface BatchSummary {
+  readonly time: number;
+  readonly records: number;
+  readonly tasks: number;
+  readonly schedulingDelayMs: number;
+  readonly processingMs: number;
+  readonly totalDelayMs: number;
+  readonly deadLettered: number;
+}
+
+/**
+ * The driver's steps over one stream: allocate, plan, run tasks, commit, clean up. The local
+ * driver loop, the Durable orchestrator's activities and the test harness all call these same
+ * steps; each is idempotent for a given batch time, which is what retries and replays rely on.
+ */
+export class StreamEngine {
+  readonly context: EngineContext;
+  private zero: number | undefined;
+
+  constructor(options: EngineOptions) {
+    if (options.graph.batchIntervalMs !== options.batchIntervalMs) {
+      throw new RangeError(`the pipeline was built for a ${options.graph.batchIntervalMs} ms batch interval, the engine runs ${options.batchIntervalMs} ms`);
+    }
+    this.context = {
+      ...options,
+      blocks: new BlockStore(options.storage.blocks, options.stream),
+      checkpoints: new CheckpointStore(options.storage.wal, options.stream),
+      batches: new BatchLog(options.storage.wal, options.stream),
+      state: new StateStore(options.storage.state, options.stream),
+    };
+  }
+
+  get batchIntervalMs(): number {
+    return this.context.batchIntervalMs;
+  }
+
+  /** The stream's zero time, fixed by its first start: now rounded down to the batch interval. */
+  async zeroTime(): Promise<number> {
+    if (this.zero === undefined) {
+      const now = this.context.clock.now();
+      this.zero = await this.context.batches.zeroTime(now - (now % this.batchIntervalMs));
+    }
+    return this.zero;
+  }
+
+  /**
+   * The next batch time on the fixed schedule zeroTime + k × interval: the newest batch's time
+   * again when it is unfinished (resume it), else the one after it.
+   */
+  async nextBatchTime(): Promise<number> {
+    const zero = await this.zeroTime();
+    const latest = await this.context.batches.latest();
+    if (!latest) return zero + this.batchIntervalMs;
+    const finished = latest.status === 'completed' || latest.status === 'cleaned' || (latest.status === 'failed' && latest.failure?.skipped === true);
+    return finished ? latest.time + this.batchIntervalMs : latest.time;
+  }
+
+  allocateBatch(time: number): Promise<BatchAllocated> {
+    return allocateBatch(this.context, time);
+  }
+
+  planTasks(allocation: BatchAllocated): TaskPlan[] {
+    return planTasks(allocation, this.context.maxTasksPerBatch);
+  }
+
+  runTask(time: number, task: number): Promise<TaskSummary> {
+    return runTask(this.context, time, task);
+  }
+
+  async commitBatch(time: number): Promise<BatchCompleted> {
+    return commitBatch(this.context, time, await this.zeroTime());
+  }
+
+  async failBatch(time: number, error: string, skipped: boolean): Promise<void> {
+    await this.context.batches.fail({ kind: 'BatchFailed', time, failedAt: this.context.clock.now(), error, skipped });
+  }
+
+  batch(time: number): Promise<BatchRecord | undefined> {
+    return this.context.batches.get(time);
+  }
+
+  cleanUp(): Promise<CleanupResult> {
+    const remember = Math.max(0, ...this.context.graph.nodes.map((n) => n.rememberMs ?? 0)) + 2 * this.batchIntervalMs;
+    return cleanUp(this.context, this.context.clock.now(), remember);
+  }
+
+  /** All steps of one batch in this process: allocate, run every task, commit. */
+  async runBatch(time: number): Promise<BatchSummary> {
+    const allocation = await this.allocateBatch(time);
+    const plans = this.planTasks(allocation);
+    await Promise.all(plans.map((p) => this.runTask(time, p.task)));
+    return summarize(allocation, await this.commitBatch(time));
+  }
+}
+
+export function summarize(allocation: BatchAllocated, completion: BatchCompleted): BatchSummary {
+  return {
+    time: completion.time,
+    records: allocation.records,
+    tasks: completion.tasks.length,
+    schedulingDelayMs: Math.max(0, completion.startedAt - completion.time),
+    processingMs: completion.completedAt - completion.startedAt,
+    totalDelayMs: Math.max(0, completion.completedAt - completion.time),
+    deadLettered: completion.deadLettered,
+  };
+}

@@ -1,0 +1,34 @@
+import type { ObjectStore } from '../ports/object-store.js';
+import { pad } from '../wal/keys.js';
+
+const TIME_DIGITS = 15;
+
+/**
+ * Window slices and keyed state, persisted per (operator, batch time) as JSON objects. A batch's
+ * commit reads what earlier batches wrote and writes its own time, so a replayed batch reads the
+ * same inputs and writes the same outputs: that is what makes stateful results exactly-once.
+ */
+export class StateStore {
+  constructor(private readonly objects: ObjectStore, private readonly stream: string) {}
+
+  private name(node: string, time: number): string {
+    return `${this.stream}/${node}/${pad(time, TIME_DIGITS)}.json`;
+  }
+
+  async get<T>(node: string, time: number): Promise<T | undefined> {
+    const data = await this.objects.get(this.name(node, time));
+    return data === undefined ? undefined : (JSON.parse(Buffer.from(data).toString('utf8')) as T);
+  }
+
+  async put(node: string, time: number, value: unknown): Promise<void> {
+    await this.objects.put(this.name(node, time), Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  /** Deletes every snapshot older than `before`, keeping newer ones; returns how many went. */
+  async deleteBefore(before: number): Promise<number> {
+    const names = await this.objects.list(`${this.stream}/`);
+    const old = names.filter((n) => Number(n.slice(n.lastIndexOf('/') + 1, -'.json'.length)) < before);
+    await Promise.all(old.map((n) => this.objects.delete(n)));
+    return old.length;
+  }
+}

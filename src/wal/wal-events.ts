@@ -1,0 +1,85 @@
+import type { PartitionRef } from '../receiver/received-event.js';
+
+/**
+ * The closed set of write-ahead log events. Recovery and status read nothing else: receivers
+ * append BlockAdded; the driver appends BatchAllocated, then BatchCompleted or BatchFailed;
+ * cleanup appends BatchCleaned. A batch's record moves allocated -> completed|failed -> cleaned.
+ */
+export interface BlockAdded {
+  readonly kind: 'BlockAdded';
+  readonly source: string;
+  readonly partition: string;
+  readonly first: number;
+  readonly last: number;
+  readonly count: number;
+  readonly bytes: number;
+  /** Earliest and latest enqueued time in the block. */
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly addedAt: number;
+}
+
+/** One partition's share of a batch: the sequence range (after, upTo] and its blocks. */
+export interface AllocatedRange extends PartitionRef {
+  readonly after: number;
+  readonly upTo: number;
+  readonly blocks: readonly { readonly first: number; readonly last: number; readonly count: number; readonly bytes: number }[];
+}
+
+export interface BatchAllocated {
+  readonly kind: 'BatchAllocated';
+  readonly time: number;
+  readonly allocatedAt: number;
+  readonly ranges: readonly AllocatedRange[];
+  readonly records: number;
+  readonly bytes: number;
+}
+
+export interface TaskSummary {
+  readonly task: number;
+  readonly blocks: number;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly deadLettered: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+}
+
+export interface BatchCompleted {
+  readonly kind: 'BatchCompleted';
+  readonly time: number;
+  /** When processing started (first task) and when the commit finished. */
+  readonly startedAt: number;
+  readonly completedAt: number;
+  readonly tasks: readonly TaskSummary[];
+  readonly outputs: readonly string[];
+  readonly deadLettered: number;
+}
+
+export interface BatchFailed {
+  readonly kind: 'BatchFailed';
+  readonly time: number;
+  readonly failedAt: number;
+  readonly error: string;
+  /** Skipped batches stay in the log as failed; their blocks stay for a replay. */
+  readonly skipped: boolean;
+}
+
+export interface BatchCleaned {
+  readonly kind: 'BatchCleaned';
+  readonly time: number;
+  readonly cleanedAt: number;
+}
+
+export type WalEvent = BlockAdded | BatchAllocated | BatchCompleted | BatchFailed | BatchCleaned;
+
+export type BatchStatus = 'allocated' | 'completed' | 'failed' | 'cleaned';
+
+/** What the log knows of one batch: its allocation, plus how it ended. */
+export interface BatchRecord {
+  readonly time: number;
+  readonly status: BatchStatus;
+  readonly allocation: BatchAllocated;
+  readonly completion?: BatchCompleted;
+  readonly failure?: BatchFailed;
+}
