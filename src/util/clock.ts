@@ -8,18 +8,26 @@ export interface Clock {
   sleepUntil(time: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout fires at once for delays past 2^31-1 ms (24.8 days), so long sleeps go in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleepUntil(time, signal) {
     return new Promise((resolve) => {
-      const delay = Math.max(0, time - Date.now());
-      const timer = setTimeout(done, delay);
-      function done(): void {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
         signal?.removeEventListener('abort', done);
         clearTimeout(timer);
         resolve();
-      }
+      };
+      const arm = (): void => {
+        const delay = time - Date.now();
+        if (delay <= 0 || signal?.aborted) return done();
+        timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+      };
       signal?.addEventListener('abort', done, { once: true });
+      arm();
     });
   },
 };
