@@ -103,7 +103,7 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
 
   const container = new ContainerClient(options.storageConnectionString, CHECKPOINT_CONTAINER);
   await container.createIfNotExists();
-  const checkpointStore = new BlobCheckpointStore(container) as unknown as CheckpointStore;
+  const checkpointStore: CheckpointStore = new BlobCheckpointStore(container);
 
   const abort = new AbortController();
   const running: { client: EventHubConsumerClient; subscription: Subscription }[] = [];

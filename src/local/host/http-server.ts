@@ -7,8 +7,8 @@ import { errorMessage, type InvokeDetailed, type RegisteredFunction } from './in
 
 /** A request handler another component serves under a path prefix (e.g. durable webhooks). */
 export type HttpMountHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-/** Serves `handler` for paths equal to or below `prefix`; returns a function that unmounts it. */
-export type Mount = (prefix: string, handler: HttpMountHandler) => () => void;
+/** Serves `handler` for paths equal to or below `prefix` (the longest mounted prefix wins). */
+export type Mount = (prefix: string, handler: HttpMountHandler) => void;
 
 export interface HttpServerOptions {
   /** 7071 like Core Tools; 0 picks a free port. */
@@ -27,6 +27,7 @@ export interface LocalHttpServer {
   readonly port: number;
   readonly url: string;
   mount: Mount;
+  unmount(prefix: string): void;
   close(): Promise<void>;
 }
 
@@ -128,12 +129,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     port,
     url: `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`,
     mount(prefix, handler) {
-      const normalized = `/${prefix.replace(/^\/+/, '')}`.replace(/(.)\/+$/, '$1');
+      const normalized = normalizePrefix(prefix);
       if (mounts.has(normalized)) throw new Error(`An HTTP handler is already mounted at ${normalized}`);
       mounts.set(normalized, handler);
-      return () => {
-        if (mounts.get(normalized) === handler) mounts.delete(normalized);
-      };
+    },
+    unmount(prefix) {
+      mounts.delete(normalizePrefix(prefix));
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -142,6 +143,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
         server.closeAllConnections();
       }),
   };
+}
+
+function normalizePrefix(prefix: string): string {
+  return `/${prefix.replace(/^\/+/, '')}`.replace(/(.)\/+$/, '$1');
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -17,6 +17,8 @@ export interface TimerScheduler {
   stop(): Promise<void>;
 }
 
+const MAX_SLEEP_MS = 24 * 3600 * 1000;
+
 /** The .NET DateTime.MinValue the host reports as "last" before a timer has ever run. */
 const NEVER = '0001-01-01T00:00:00';
 
@@ -71,8 +73,13 @@ async function runTimer(
   }
   let due = schedule.nextAfter(clock.now());
   while (!signal.aborted) {
-    await clock.sleepUntil(due, signal);
-    if (signal.aborted) break;
+    const now = clock.now();
+    if (now < due) {
+      // Sleep in bounded steps: setTimeout fires at once beyond ~24.8 days, which would fire a
+      // yearly timer early; re-checking the time after each step keeps firings on schedule.
+      await clock.sleepUntil(Math.min(due, now + MAX_SLEEP_MS), signal);
+      continue;
+    }
     // Past due means an occurrence was missed while the timer could not run; only then, as in the host.
     const isPastDue = schedule.nextAfter(due) <= clock.now();
     await fire(isPastDue, last, schedule.nextAfter(Math.max(due, clock.now())));
