@@ -231,7 +231,7 @@ class LocalDurableRuntime implements DurableRuntime {
           reject(error);
         },
       };
-      const timer = setTimeout(() => waiter.fail(new Error(`instance ${instanceId}: condition not met within ${timeoutMs} ms; last status ${JSON.stringify(last)}`)), timeoutMs);
+      const timer = setTimeout(() => waiter.fail(new Error(`instance ${instanceId}: condition not met within ${timeoutMs} ms; last status ${JSON.stringify(last)} with ${actor.history.length} history events`)), timeoutMs);
       set.add(waiter);
       waiter.check(actor);
     });

@@ -116,6 +116,8 @@ export class InstanceActor {
   private schedule(): void {
     if (this.running || this.stopped) return;
     this.running = (async () => {
+      // Yield first, so the finally below never runs before this.running is assigned.
+      await Promise.resolve();
       try {
         while (!this.stopped && (this.queue.length > 0 || this.needsStart())) await this.step();
       } catch (error) {
@@ -214,12 +216,13 @@ export class InstanceActor {
       appended.push(historyEvent(EventType.ExecutionCompleted, now, { Result: record.output }));
     }
 
-    const events = [...fresh, ...appended];
+    // Stored as played: every later episode replays them.
+    const events = [...fresh, ...appended].map((e) => ({ ...e, IsPlayed: true }));
     const rows = packHistoryRows(events);
     record.historyRows += rows.length;
     await this.deps.store.commit({ record, rows, staleRows: [], consumedInbox: consumed });
     this.recordValue = record;
-    this.historyValue = [...this.historyValue, ...events.map((e) => ({ ...e, IsPlayed: true }))];
+    this.historyValue = [...this.historyValue, ...events];
     if (this.isTerminal) this.deps.timers.cancelPrefix(this.timerPrefix());
     else {
       for (const event of appended) {

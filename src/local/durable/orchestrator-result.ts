@@ -51,18 +51,21 @@ export function readOrchestratorState(returned: unknown): OrchestratorOutcome {
   };
 }
 
-/** Reads an orchestrator failure: the library appends its state to the message after a label. */
+/**
+ * Reads an orchestrator failure. The library appends its state after a label; the state's
+ * `error` holds the real message (the text before the label is not always meaningful).
+ */
 export function readOrchestratorFailure(error: unknown): OrchestratorOutcome {
   const text = error instanceof Error ? error.message : String(error);
   const at = text.indexOf(OUT_OF_PROC_LABEL);
   if (at < 0) return { kind: 'failed', message: text, customStatus: undefined };
-  let customStatus: unknown;
   try {
-    customStatus = (JSON.parse(text.slice(at + OUT_OF_PROC_LABEL.length)) as { customStatus?: unknown }).customStatus;
+    const state = JSON.parse(text.slice(at + OUT_OF_PROC_LABEL.length)) as { error?: unknown; customStatus?: unknown };
+    const message = typeof state.error === 'string' && state.error.length > 0 ? state.error : text.slice(0, at);
+    return { kind: 'failed', message, customStatus: state.customStatus };
   } catch {
-    customStatus = undefined;
+    return { kind: 'failed', message: text.slice(0, at), customStatus: undefined };
   }
-  return { kind: 'failed', message: text.slice(0, at), customStatus };
 }
 
 /**

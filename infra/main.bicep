@@ -1,0 +1,307 @@
+// Sluice on Azure: `azd up` provisions this, then deploys the app service from azure.yaml.
+// Subscription scope so one deployment also creates the resource group rg-<env>.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Environment (filled by azd from main.parameters.json)
+// ---------------------------------------------------------------------------------------------
+
+@description('azd environment name: names the resource group (rg-<name>) and seeds resource names.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Region for every resource. Pick one that offers Flex Consumption.')
+@minLength(1)
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); gets data roles for local runs. Empty skips them.')
+param principalId string = ''
+
+@description('Kind of principal principalId is: User at a desk, ServicePrincipal in CI.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+// ---------------------------------------------------------------------------------------------
+// Capacity
+// ---------------------------------------------------------------------------------------------
+
+@description('Node.js major version of the function app (Flex Consumption offers 20 and 22).')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '20'
+
+@description('Memory per function app instance in MB; CPU is allocated in proportion.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the function app scales out to (Flex Consumption allows 40 to 1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Name of the event hub Sluice reads.')
+param eventHubName string = 'pageviews'
+
+@description('Partitions of the hub: the receiver parallelism. Fixed once created on Standard.')
+@minValue(1)
+@maxValue(32)
+param partitionCount int = 4
+
+@description('Days events stay in the hub (replay window for a reset receiver).')
+@minValue(1)
+@maxValue(7)
+param eventRetentionDays int = 1
+
+@description('Event Hubs throughput units (each: 1 MB/s or 1,000 events/s in; about $0.03 per hour).')
+@minValue(1)
+@maxValue(40)
+param throughputUnits int = 1
+
+// ---------------------------------------------------------------------------------------------
+// Tunable Sluice settings: defaults equal SETTINGS in src/config/settings.ts (checked by
+// test/infra/settings-contract.test.ts)
+// ---------------------------------------------------------------------------------------------
+
+@description('SLUICE_STREAM_NAME: name of the stream (lowercase letters, digits and hyphens, up to 40).')
+@minLength(1)
+@maxLength(40)
+param streamName string = 'pageviews'
+
+@description('SLUICE_BATCH_INTERVAL: one batch per interval, e.g. "10s"; a multiple of the block interval.')
+param batchInterval string = '10s'
+
+@description('SLUICE_BLOCK_INTERVAL: enqueued time per block, e.g. "200ms". Each block costs a blob write and a table transaction.')
+param blockInterval string = '200ms'
+
+@description('SLUICE_RECEIVER_WAL: reliable (return only after blocks are durable) or unreliable (buffer in memory).')
+@allowed([
+  'reliable'
+  'unreliable'
+])
+param receiverWal string = 'reliable'
+
+@description('SLUICE_MAX_TASKS_PER_BATCH: most task activities one batch fans out to.')
+@minValue(1)
+@maxValue(256)
+param maxTasksPerBatch int = 8
+
+// Whole days, because the lifecycle rule counts in days; the setting gets "<n>d".
+@description('SLUICE_BLOCK_RETENTION in days: blocks kept after their batch; also the lifecycle rule that deletes old blocks.')
+@minValue(1)
+param blockRetentionDays int = 7
+
+@description('SLUICE_WAL_RETENTION: how long WAL records of completed batches stay, e.g. "7d".')
+param walRetention string = '7d'
+
+@description('SLUICE_STARTING_POSITION: where a partition with no checkpoint starts: earliest, latest, or an ISO 8601 time.')
+param startingPosition string = 'earliest'
+
+@description('SLUICE_ON_BATCH_FAILURE: stop (keep the data for a replay) or skip a batch that fails after retries.')
+@allowed([
+  'stop'
+  'skip'
+])
+param onBatchFailure string = 'stop'
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+// Sluice's receiver owns this group; $Default stays free for ad-hoc readers.
+var consumerGroupName = 'sluice'
+var deploymentContainerName = 'app-package-${resourceToken}'
+
+// Every Sluice setting (SETTING_LIST) as the app will see it. Non-tunable ones keep their
+// defaults; the hub and consumer group are the names the eventhubs module creates. Only
+// deploy-time values here, so the storage module can take container names from this object
+// without waiting for other deployments.
+var sluiceSettings = {
+  SLUICE_STREAM_NAME: streamName
+  SLUICE_EVENTHUB_NAME: eventHubName
+  SLUICE_CONSUMER_GROUP: consumerGroupName
+  SLUICE_BATCH_INTERVAL: batchInterval
+  SLUICE_BLOCK_INTERVAL: blockInterval
+  SLUICE_RECEIVER_WAL: receiverWal
+  SLUICE_MAX_BLOCK_BYTES: '1MiB'
+  SLUICE_MAX_TASKS_PER_BATCH: string(maxTasksPerBatch)
+  SLUICE_BLOCK_RETENTION: '${blockRetentionDays}d'
+  SLUICE_WAL_RETENTION: walRetention
+  SLUICE_STARTING_POSITION: startingPosition
+  SLUICE_ON_BATCH_FAILURE: onBatchFailure
+  SLUICE_BLOCKS_CONTAINER: 'sluice-blocks'
+  SLUICE_PARTIALS_CONTAINER: 'sluice-partials'
+  SLUICE_STATE_CONTAINER: 'sluice-state'
+  SLUICE_OUTPUT_CONTAINER: 'sluice-output'
+  SLUICE_DEADLETTER_CONTAINER: 'sluice-deadletter'
+  SLUICE_WAL_TABLE: 'sluicewal'
+  SLUICE_OUTPUT_TABLE: 'sluiceoutput'
+  SLUICE_STORAGE_CONNECTION: 'AzureWebJobsStorage'
+}
+
+// The Event Hubs extension decides where a partition without a checkpoint starts, so the
+// starting position is also handed to it as a host.json override.
+var initialOffsetType = startingPosition == 'earliest' ? 'fromStart' : (startingPosition == 'latest' ? 'fromEnd' : 'fromEnqueuedTime')
+var offsetTypeSetting = {
+  AzureFunctionsJobHost__extensions__eventHubs__initialOffsetOptions__type: initialOffsetType
+}
+var enqueuedTimeSetting = initialOffsetType == 'fromEnqueuedTime' ? {
+  AzureFunctionsJobHost__extensions__eventHubs__initialOffsetOptions__enqueuedTimeUtc: startingPosition
+} : {}
+var hostSettings = union(offsetTypeSetting, enqueuedTimeSetting)
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    containerNames: [
+      sluiceSettings.SLUICE_BLOCKS_CONTAINER
+      sluiceSettings.SLUICE_PARTIALS_CONTAINER
+      sluiceSettings.SLUICE_STATE_CONTAINER
+      sluiceSettings.SLUICE_OUTPUT_CONTAINER
+      sluiceSettings.SLUICE_DEADLETTER_CONTAINER
+      deploymentContainerName
+    ]
+    tableNames: [
+      sluiceSettings.SLUICE_WAL_TABLE
+      sluiceSettings.SLUICE_OUTPUT_TABLE
+    ]
+    blocksContainerName: sluiceSettings.SLUICE_BLOCKS_CONTAINER
+    blockRetentionDays: blockRetentionDays
+  }
+}
+
+module eventHubs 'app/eventhubs.bicep' = {
+  name: 'eventhubs'
+  scope: rg
+  params: {
+    name: 'evhns-${resourceToken}'
+    location: location
+    tags: tags
+    hubName: eventHubName
+    partitionCount: partitionCount
+    retentionDays: eventRetentionDays
+    throughputUnits: throughputUnits
+    consumerGroupName: consumerGroupName
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    eventHubNamespaceName: eventHubs.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+}
+
+module functionApp 'app/function.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: 'func-${resourceToken}'
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    nodeVersion: nodeVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appSettings: union(sluiceSettings, hostSettings)
+  }
+  // The host starts as soon as the app exists; its identity must already hold its roles, or
+  // the first trigger listeners fail with 403 until the app restarts.
+  dependsOn: [
+    rbac
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs: azd writes these to .azure/<env>/.env. No keys or secrets among them.
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_EVENTHUB_NAMESPACE string = eventHubs.outputs.name
+output AZURE_EVENTHUB_FULLY_QUALIFIED_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
+output AZURE_EVENTHUB_NAME string = eventHubs.outputs.hubName
+output AZURE_EVENTHUB_CONSUMER_GROUP string = eventHubs.outputs.consumerGroupName
+output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+
+// The same endpoints under the setting names Sluice and the Functions host read, so a local run
+// can load .azure/<env>/.env as its environment (readme-parts/deploy.md). No __credential or
+// __clientId here: locally the developer's own sign-in is used.
+output AzureWebJobsStorage__blobServiceUri string = storage.outputs.blobEndpoint
+output AzureWebJobsStorage__queueServiceUri string = storage.outputs.queueEndpoint
+output AzureWebJobsStorage__tableServiceUri string = storage.outputs.tableEndpoint
+output EventHubConnection__fullyQualifiedNamespace string = eventHubs.outputs.fullyQualifiedNamespace
+output SLUICE_EVENTHUB_NAME string = eventHubs.outputs.hubName
+output SLUICE_CONSUMER_GROUP string = eventHubs.outputs.consumerGroupName
