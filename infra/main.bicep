@@ -147,6 +147,8 @@ var sluiceSettings = {
   SLUICE_WAL_RETENTION: walRetention
   SLUICE_STARTING_POSITION: startingPosition
   SLUICE_ON_BATCH_FAILURE: onBatchFailure
+  SLUICE_SUPERVISOR_SCHEDULE: '0 */1 * * * *'
+  SLUICE_ACTIVITY_RETRIES: '3'
   SLUICE_BLOCKS_CONTAINER: 'sluice-blocks'
   SLUICE_PARTIALS_CONTAINER: 'sluice-partials'
   SLUICE_STATE_CONTAINER: 'sluice-state'

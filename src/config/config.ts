@@ -23,6 +23,8 @@ export interface SluiceConfig {
   walRetentionMs: number;
   startingPosition: StartingPosition;
   onBatchFailure: OnBatchFailure;
+  supervisorSchedule: string;
+  activityRetries: number;
   containers: { blocks: string; partials: string; state: string; output: string; deadLetter: string };
   tables: { wal: string; output: string };
   storageConnectionName: string;
@@ -65,6 +67,8 @@ export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
     walRetentionMs: read(SETTINGS.walRetentionMs),
     startingPosition: read(SETTINGS.startingPosition),
     onBatchFailure: read(SETTINGS.onBatchFailure),
+    supervisorSchedule: read(SETTINGS.supervisorSchedule),
+    activityRetries: read(SETTINGS.activityRetries),
     containers: {
       blocks: read(SETTINGS.blocksContainer),
       partials: read(SETTINGS.partialsContainer),
@@ -146,6 +150,11 @@ export function readLocalSettings(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) out[k] = String(v);
   return out;
+}
+
+/** This process's name as a receiver owner: the Functions instance id in Azure, else host and pid. */
+export function instanceName(env: Env = process.env): string {
+  return env['WEBSITE_INSTANCE_ID']?.slice(0, 12) || `${env['HOSTNAME'] || 'local'}-${process.pid}`;
 }
 
 /** Whether a setting is explicitly on, for flags outside the Sluice settings table (e.g. CI). */

@@ -130,6 +130,17 @@ export const SETTINGS = {
   }),
   onBatchFailure: oneOf<OnBatchFailure>('SLUICE_ON_BATCH_FAILURE', 'stop', ['stop', 'skip'],
     'What the driver does when a batch still fails after retries: stop (keep its data for a replay) or skip (record it failed and go on).', true),
+  supervisorSchedule: spec<string>({
+    name: 'SLUICE_SUPERVISOR_SCHEDULE', default: '0 */1 * * * *', tunable: false,
+    rule: 'an NCRONTAB expression with 6 fields (second minute hour day month weekday)',
+    description: 'When the supervisor timer checks the driver (bound as %SLUICE_SUPERVISOR_SCHEDULE%), like spark-submit --supervise.',
+    parse: (raw) => (raw.trim().split(/\s+/).length === 6 && /^[\d*/,\- ]+$/.test(raw.trim()) ? raw.trim() : new Broken('an NCRONTAB expression with 6 fields (second minute hour day month weekday)')),
+  }),
+  activityRetries: spec<number>({
+    name: 'SLUICE_ACTIVITY_RETRIES', default: '3', tunable: false, rule: 'a whole number from 0 to 10',
+    description: 'Retries of each driver activity (allocate, task, commit) before the batch counts as failed.',
+    parse: (raw) => (/^\s*\d+\s*$/.test(raw) && Number(raw) <= 10 ? Number(raw) : new Broken('a whole number from 0 to 10')),
+  }),
   blocksContainer: named('SLUICE_BLOCKS_CONTAINER', 'sluice-blocks', 'Blob container for received blocks.', containerNameRule),
   partialsContainer: named('SLUICE_PARTIALS_CONTAINER', 'sluice-partials', 'Blob container for task partial results.', containerNameRule),
   stateContainer: named('SLUICE_STATE_CONTAINER', 'sluice-state', 'Blob container for window slices and keyed state, per batch time.', containerNameRule),

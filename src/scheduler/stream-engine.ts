@@ -16,6 +16,8 @@ import { planTasks, type TaskPlan } from './task-planner.js';
 
 export interface EngineOptions {
   readonly stream: string;
+  /** Whose blocks the tasks read: the stream itself, or the original stream for a replay. */
+  readonly blockStream?: string;
   readonly batchIntervalMs: number;
   readonly maxTasksPerBatch: number;
   readonly blockRetentionMs: number;
@@ -52,7 +54,7 @@ export class StreamEngine {
     }
     this.context = {
       ...options,
-      blocks: new BlockStore(options.storage.blocks, options.stream),
+      blocks: new BlockStore(options.storage.blocks, options.blockStream ?? options.stream),
       checkpoints: new CheckpointStore(options.storage.wal, options.stream),
       batches: new BatchLog(options.storage.wal, options.stream),
       state: new StateStore(options.storage.state, options.stream),

@@ -1,0 +1,57 @@
+import { azureStreamStorage } from '../adapters/azure/azure-storage.js';
+import { storageClients } from '../adapters/azure/storage-clients.js';
+import { loadConfig, readConnection, type SluiceConfig } from '../config/config.js';
+import { StreamingContext, type StreamingJob } from '../dstream/streaming-context.js';
+import type { StreamStorage } from '../ports/stream-storage.js';
+import { StreamEngine } from '../scheduler/stream-engine.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { consoleLogger, type Logger } from '../util/log.js';
+import { StreamControl } from '../wal/stream-control.js';
+import { job as defaultJob } from './job.js';
+
+/** Everything the Functions app needs, built once per process from the app settings. */
+export interface AppContext {
+  readonly config: SluiceConfig;
+  readonly storage: StreamStorage;
+  readonly engine: StreamEngine;
+  readonly control: StreamControl;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The Durable instance id of the stream's driver: fixed, so there is one driver per stream. */
+  readonly driverId: string;
+}
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly job?: StreamingJob;
+  readonly storage?: StreamStorage;
+}
+
+let overrides: AppOverrides = {};
+let current: AppContext | undefined;
+
+/**
+ * Replaces parts of the app's context before its first use: the local stack passes its clock, so
+ * the engine and the durable timers share one time source. Azure never calls this.
+ */
+export function configureApp(next: AppOverrides): void {
+  overrides = next;
+  current = undefined;
+}
+
+export function appContext(): AppContext {
+  if (current) return current;
+  const config = loadConfig();
+  const storage = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName)));
+  const ssc = new StreamingContext({ batchInterval: config.batchIntervalMs });
+  (overrides.job ?? defaultJob).build(ssc);
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? consoleLogger;
+  const engine = new StreamEngine({
+    stream: config.streamName, batchIntervalMs: config.batchIntervalMs, maxTasksPerBatch: config.maxTasksPerBatch,
+    blockRetentionMs: config.blockRetentionMs, walRetentionMs: config.walRetentionMs, storage, graph: ssc.graph, clock, log,
+  });
+  current = { config, storage, engine, control: new StreamControl(storage.wal, config.streamName), clock, log, driverId: `sluice-${config.streamName}` };
+  return current;
+}

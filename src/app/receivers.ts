@@ -1,0 +1,51 @@
+import { instanceName } from '../config/config.js';
+import { BlockStore } from '../receiver/block-store.js';
+import { BufferedReceiver } from '../receiver/buffered-receiver.js';
+import { DEFAULT_SOURCE, type ReceivedEvent } from '../receiver/received-event.js';
+import { ReliableReceiver } from '../receiver/reliable-receiver.js';
+import { CheckpointStore } from '../wal/checkpoint-store.js';
+import type { AppContext } from './app-context.js';
+
+/**
+ * One receiver per partition per process, kept across invocations: the reliable receiver keeps
+ * the checkpoint's etag between calls, and the unreliable one keeps its buffer.
+ */
+const reliable = new Map<string, ReliableReceiver>();
+const buffered = new Map<string, BufferedReceiver>();
+
+export async function receive(app: AppContext, partition: string, events: readonly ReceivedEvent[]): Promise<void> {
+  const receiver = reliableFor(app, partition);
+  if (app.config.receiverMode === 'reliable') {
+    const result = await receiver.receive(events);
+    if (result.redeliveries > 0 || result.conflicts > 0) app.log.info('receiver skipped redelivered events', { partition, ...result });
+    return;
+  }
+  let b = buffered.get(partition);
+  if (!b) {
+    b = new BufferedReceiver(receiver, app.config.blockIntervalMs, app.config.maxBlockBytes, app.clock, app.log);
+    buffered.set(partition, b);
+  }
+  await b.receive(events);
+}
+
+/** Stores what unreliable receivers still buffer (on shutdown). */
+export async function flushReceivers(): Promise<void> {
+  await Promise.all([...buffered.values()].map((b) => b.close()));
+  buffered.clear();
+  reliable.clear();
+}
+
+function reliableFor(app: AppContext, partition: string): ReliableReceiver {
+  let r = reliable.get(partition);
+  if (!r) {
+    const { config, storage } = app;
+    r = new ReliableReceiver(
+      new BlockStore(storage.blocks, config.streamName),
+      new CheckpointStore(storage.wal, config.streamName),
+      { source: DEFAULT_SOURCE, partition, blockIntervalMs: config.blockIntervalMs, maxBlockBytes: config.maxBlockBytes, owner: instanceName() },
+      app.clock, app.log,
+    );
+    reliable.set(partition, r);
+  }
+  return r;
+}

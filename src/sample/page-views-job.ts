@@ -1,0 +1,23 @@
+import type { StreamingJob } from '../dstream/streaming-context.js';
+import { decodePageView } from './page-view.js';
+
+const add = (a: number, b: number): number => a + b;
+
+/**
+ * The sample job `npm start` runs: page views in, and per batch:
+ * - views per page, to the Blob sink (`page-counts-<batchTimeMs>.ndjson`) and the Table sink
+ *   (partition `page-counts`, one row per page, the last batch's count);
+ * - views per country over the last minute, sliding every batch, computed incrementally with an
+ *   inverse function (`country-1m-<batchTimeMs>.ndjson`);
+ * - running views per user with updateStateByKey, to the Table sink (partition `user-totals`).
+ * Malformed events (the producer sends some on purpose) go to the dead-letter container.
+ */
+export const pageViewsJob: StreamingJob = {
+  build(ssc) {
+    const views = ssc.eventHubStream({ decode: decodePageView });
+    const perPage = views.map((v) => [v.page, 1] as [string, number]).reduceByKey(add);
+    perPage.saveAsTextFiles('page-counts');
+    perPage.saveToTable('page-counts');
+    views.count().saveAsTextFiles('views');
+  },
+};
