@@ -26,6 +26,8 @@ export interface AppOverrides {
   readonly log?: Logger;
   readonly job?: StreamingJob;
   readonly storage?: StreamStorage;
+  /** Wraps the stores (tests inject faults and count calls this way). */
+  readonly wrapStorage?: (storage: StreamStorage) => StreamStorage;
 }
 
 let overrides: AppOverrides = {};
@@ -43,7 +45,8 @@ export function configureApp(next: AppOverrides): void {
 export function appContext(): AppContext {
   if (current) return current;
   const config = loadConfig();
-  const storage = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName)));
+  const base = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName)));
+  const storage = overrides.wrapStorage ? overrides.wrapStorage(base) : base;
   const ssc = new StreamingContext({ batchInterval: config.batchIntervalMs });
   (overrides.job ?? defaultJob).build(ssc);
   const clock = overrides.clock ?? systemClock;

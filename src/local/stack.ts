@@ -1,0 +1,106 @@
+import { fileURLToPath } from 'node:url';
+import { configureApp, type AppOverrides } from '../app/app-context.js';
+import { flushReceivers } from '../app/receivers.js';
+import { loadConfig, settingsEnvironment, type SluiceConfig } from '../config/config.js';
+import { SETTING_LIST } from '../config/settings.js';
+import type { StreamingJob } from '../dstream/streaming-context.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { consoleLogger, type Logger } from '../util/log.js';
+import { startAzurite, type Azurite } from './azurite.js';
+import { devHubConfig, startDevHub, type DevHub } from './devhub/dev-hub.js';
+import { createDurableExtension } from './durable/durable-extension.js';
+import type { DurableRuntime } from './durable/durable-runtime.js';
+import { startLocalHost, type LocalHost } from './host/local-host.js';
+
+export interface StackOptions {
+  /** The app folder (package.json main, host.json); the repo root by default. */
+  readonly appDir?: string;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** Functions host port: 7071 like Core Tools; 0 picks a free one. */
+  readonly port?: number;
+  /** Dev hub port: the emulator's 5672; 0 picks a free one. */
+  readonly hubPort?: number;
+  readonly partitions?: number;
+  /** Persist Azurite and the dev hub here; in memory when omitted. */
+  readonly dataDir?: string;
+  /** Settings over the environment and local.settings.json. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Use this storage account instead of starting Azurite (a connection string). */
+  readonly storageConnectionString?: string;
+  /** Use this Event Hubs (official emulator or a namespace) instead of the dev hub. */
+  readonly eventHubConnectionString?: string;
+  readonly job?: StreamingJob;
+  readonly wrapStorage?: AppOverrides['wrapStorage'];
+}
+
+export interface Stack {
+  readonly config: SluiceConfig;
+  readonly host: LocalHost;
+  readonly runtime: DurableRuntime;
+  readonly storageConnectionString: string;
+  readonly eventHubConnectionString: string;
+  readonly hub?: DevHub;
+  readonly azurite?: Azurite;
+  stop(): Promise<void>;
+}
+
+export const repoRoot = (): string => fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The whole app on one machine, no Azure and no Core Tools: Azurite, the dev Event Hubs, and the
+ * local Functions host running functions/ with the durable runtime. The stack owns its process:
+ * it writes the resolved connections into process.env, where the app's config module reads them.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? consoleLogger;
+  const appDir = options.appDir ?? repoRoot();
+  const base = { ...settingsEnvironment(appDir), ...options.settings };
+  const config = loadConfig(base);
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const azurite = options.storageConnectionString ? undefined : await startAzurite(options.dataDir ? { location: `${options.dataDir}/azurite` } : {});
+    if (azurite) started.push(azurite);
+    const hub = options.eventHubConnectionString ? undefined : await startDevHub({
+      // The hub keeps real time, like the service: clients sign SAS tokens with the wall clock.
+      port: options.hubPort ?? 5672,
+      config: devHubConfig([{ name: config.eventHubName, partitions: options.partitions ?? 4, consumerGroups: config.consumerGroup === '$Default' ? [] : [config.consumerGroup] }]),
+      ...(options.dataDir ? { persistDir: `${options.dataDir}/devhub` } : {}),
+    });
+    if (hub) started.push(hub);
+    const storageConnectionString = options.storageConnectionString ?? azurite!.connectionString;
+    const eventHubConnectionString = options.eventHubConnectionString ?? hub!.connectionString;
+    // Every setting gets its effective value, as the Bicep sets them all in Azure: bindings
+    // such as %SLUICE_EVENTHUB_NAME% resolve only against settings that exist.
+    for (const s of SETTING_LIST) process.env[s.name] = base[s.name] || s.default;
+    Object.assign(process.env, { AzureWebJobsStorage: storageConnectionString, EventHubConnection: eventHubConnectionString });
+    configureApp({ clock, log, ...(options.job && { job: options.job }), ...(options.wrapStorage && { wrapStorage: options.wrapStorage }) });
+    let runtime: DurableRuntime | undefined;
+    const extension = createDurableExtension();
+    const host = await startLocalHost({
+      appDir, env: process.env, port: options.port ?? 7071, clock, storageConnectionString,
+      durable: {
+        async attach(h) {
+          const attached = await extension.attach(h);
+          runtime = attached.runtime;
+          return attached;
+        },
+      },
+    });
+    // Durable clients build their callback URLs from WEBSITE_HOSTNAME, as in Azure.
+    process.env['WEBSITE_HOSTNAME'] = `127.0.0.1:${host.port}`;
+    return {
+      config, host, runtime: runtime!, storageConnectionString, eventHubConnectionString,
+      ...(hub && { hub }), ...(azurite && { azurite }),
+      async stop() {
+        await host.stop();
+        await flushReceivers();
+        for (const s of started.reverse()) await s.close();
+      },
+    };
+  } catch (err) {
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { startStack, type Stack } from '../../src/local/stack.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/log.js';
+import { BatchLog } from '../../src/wal/batch-log.js';
+import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { readDeadLetters } from '../../src/scheduler/dead-letter.js';
+import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
+import { storageClients } from '../../src/adapters/azure/storage-clients.js';
+import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import { waitUntil } from '../support/wait.js';
+
+const T0 = 1_800_000_000_000;
+const INTERVAL = 1000;
+const DRIVER = 'sluice-apptest';
+let stack: Stack;
+let storage: StreamStorage;
+let batches: BatchLog;
+const clock = new ManualClock(T0);
+
+before(async () => {
+  stack = await startStack({
+    clock, port: 0, hubPort: 0, partitions: 2, log: silentLogger,
+    settings: { SLUICE_STREAM_NAME: 'apptest', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '2', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
+  });
+  storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
+  batches = new BatchLog(storage.wal, 'apptest');
+});
+after(() => stack.stop());
+
+/** Moves the clock one batch interval and waits until the driver committed that batch. */
+async function runBatch(): Promise<number> {
+  await waitUntil(() => clock.waiting > 0, 'the driver waits on its batch timer');
+  clock.advance(INTERVAL);
+  const time = clock.now();
+  await waitUntil(async () => (await batches.get(time))?.status === 'completed', `batch ${time} completed`);
+  return time;
+}
+
+async function blobCounts(prefix: string): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const name of await storage.output.list(prefix)) {
+    for (const line of Buffer.from((await storage.output.get(name))!).toString().split('\n').filter(Boolean)) {
+      const { key, value } = JSON.parse(line) as { key: string; value: number };
+      totals.set(key, (totals.get(key) ?? 0) + value);
+    }
+  }
+  return totals;
+}
+
+test('events sent with the SDK flow through receiver, driver and sinks, and match a direct computation', async () => {
+  await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the supervisor started the driver');
+  const producer = new EventHubProducerClient(stack.eventHubConnectionString, stack.config.eventHubName);
+  const views = Array.from({ length: 40 }, (_, i) => ({ id: `v${i}`, ts: T0, user: `u${i % 3}`, page: `/p${i % 4}`, country: 'NL', device: 'mobile', durationMs: i }));
+  const expected = new Map<string, number>();
+  for (const v of views) expected.set(v.page, (expected.get(v.page) ?? 0) + 1);
+  for (const partitionId of ['0', '1']) {
+    const batch = await producer.createBatch({ partitionId });
+    for (const v of views.filter((_, i) => String(i % 2) === partitionId)) assert.ok(batch.tryAdd({ body: v }));
+    assert.ok(batch.tryAdd({ body: 'not json at all' }));
+    await producer.sendBatch(batch);
+  }
+  await producer.close();
+  const checkpoints = new CheckpointStore(storage.wal, 'apptest');
+  await waitUntil(async () => (await checkpoints.list()).reduce((n, c) => n + c.events, 0) === 42, 'receivers stored all 42 events');
+  let time = await runBatch();
+  while ((await blobCounts('page-counts-')).size < 4 || [...(await blobCounts('page-counts-')).values()].reduce((a, b) => a + b, 0) < 40) time = await runBatch();
+  assert.deepEqual(new Map([...(await blobCounts('page-counts-'))].sort()), new Map([...expected].sort()));
+  const dead = await readDeadLetters(storage.deadLetters, 'apptest/');
+  assert.equal(dead.length, 2);
+  assert.ok(dead.every((d) => d.body === 'not json at all' && /JSON/.test(d.error) && d.sequenceNumber !== undefined));
+  const status = await stack.runtime.getStatus(DRIVER);
+  assert.ok(['Running', 'ContinuedAsNew', 'Pending'].includes(status!.runtimeStatus));
+  const rows = await storage.outputTable.range('page-counts');
+  assert.equal(rows.length, 4, 'the Table sink holds one row per page');
+  assert.ok(time > T0);
+});
+
+test('after a long pause the driver catches up, batch by batch in schedule order', async () => {
+  const last = (await batches.latest())!.time;
+  await waitUntil(() => clock.waiting > 0, 'the driver waits on its timer');
+  clock.advance(5 * INTERVAL);
+  await waitUntil(async () => (await batches.get(last + 5 * INTERVAL))?.status === 'completed', 'the five missed batches completed');
+  const recent = (await batches.list({ limit: 6 })).reverse();
+  assert.deepEqual(recent.map((b) => b.time), Array.from({ length: 6 }, (_, i) => last + i * INTERVAL));
+  const completions = recent.map((b) => b.completion!.completedAt);
+  assert.deepEqual([...completions].sort((a, b) => a - b), completions, 'committed in schedule order');
+  assert.ok(recent.slice(1).every((b) => b.completion!.startedAt - b.time >= 0), 'scheduling delay is recorded');
+  assert.ok(recent[1]!.completion!.startedAt - recent[1]!.time >= 4 * INTERVAL, 'the first missed batch shows its delay');
+});
+
+test('the driver history stays bounded across 100 batches', async () => {
+  for (let i = 0; i < 100; i++) await runBatch();
+  const length = await stack.runtime.historyLength(DRIVER);
+  assert.ok(length < 40, `history has ${length} events after 100 batches`);
+});
+
+test('the supervisor restarts a terminated driver; the stream resumes with no gap and no repeated batch', async () => {
+  const before = (await batches.latest())!.time;
+  await stack.runtime.terminate(DRIVER, 'test kills the driver');
+  await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Terminated', 'the driver is terminated');
+  clock.advance(3 * INTERVAL); // time passes while the driver is down
+  await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the supervisor restarted the driver');
+  await waitUntil(async () => (await batches.get(before + 3 * INTERVAL))?.status === 'completed', 'the missed batches ran');
+  await runBatch();
+  const times = (await batches.list({ limit: 6 })).map((b) => b.time).reverse();
+  assert.deepEqual(times, Array.from({ length: 6 }, (_, i) => times[0]! + i * INTERVAL), 'consecutive batch times: no gap, no repeat');
+  assert.ok((await batches.list({ limit: 6 })).every((b) => b.status === 'completed'));
+  const again = await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  assert.equal(again, undefined);
+  assert.equal((await stack.runtime.getStatus(DRIVER))!.runtimeStatus === 'Terminated', false);
+});

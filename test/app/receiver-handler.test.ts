@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import azf from '@azure/functions';
+import { configureApp } from '../../src/app/app-context.js';
+import { startAzurite, type Azurite } from '../../src/local/azurite.js';
+import { receiverHandler } from '../../functions/receiver.js';
+import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { BlockStore } from '../../src/receiver/block-store.js';
+import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
+import { storageClients } from '../../src/adapters/azure/storage-clients.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/util/log.js';
+
+// @azure/functions is a CommonJS bundle: its classes come from the default export under ESM.
+const { InvocationContext } = azf;
+
+let azurite: Azurite;
+before(async () => {
+  azurite = await startAzurite();
+  Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, SLUICE_STREAM_NAME: 'handler', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_BATCH_INTERVAL: '1s' });
+  configureApp({ log: silentLogger });
+});
+after(() => azurite.close());
+
+/** The trigger metadata as the worker hands it to the handler (first letters lower-cased). */
+function metadata(partitionId: string, seqs: number[]) {
+  return {
+    partitionContext: { fullyQualifiedNamespace: 'localhost', eventHubName: 'pageviews', consumerGroup: '$Default', partitionId },
+    sequenceNumberArray: seqs,
+    offsetArray: seqs.map((s) => String(s * 100)),
+    enqueuedTimeUtcArray: seqs.map((s) => new Date(1_800_000_000_000 + s).toISOString()),
+    partitionKeyArray: seqs.map((s) => (s % 2 ? `user-${s}` : null)),
+    propertiesArray: seqs.map(() => ({ app: 'web' })),
+  };
+}
+
+test('the receiver handler maps the binding data and returns only after blocks and checkpoint are durable', async () => {
+  const bodies: unknown[] = [{ page: '/a', user: 'u1' }, 'not json', Buffer.from('{"page":"/b"}')];
+  await receiverHandler(bodies, new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i1', triggerMetadata: metadata('3', [10, 11, 12]) }));
+  const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
+  const ref = { source: 'events', partition: '3' };
+  const checkpoint = await new CheckpointStore(storage.wal, 'handler').read(ref);
+  assert.equal(checkpoint!.checkpoint.lastSeq, 12);
+  assert.equal(checkpoint!.checkpoint.lastOffset, '1200');
+  const blocks = await new CheckpointStore(storage.wal, 'handler').blocksBetween(ref, -1, 12);
+  const events = (await Promise.all(blocks.map((b) => new BlockStore(storage.blocks, 'handler').read(ref, b.first, b.last)))).flat();
+  assert.deepEqual(events.map((e) => e.sequenceNumber), [10, 11, 12]);
+  assert.equal(events[0]!.body, '{"page":"/a","user":"u1"}');
+  assert.equal(events[1]!.body, 'not json');
+  assert.deepEqual(events[2]!.body, new Uint8Array(Buffer.from('{"page":"/b"}')));
+  assert.equal(events[1]!.partitionKey, 'user-11');
+  assert.deepEqual(events[0]!.properties, { app: 'web' });
+  assert.equal(events[0]!.enqueuedTime, 1_800_000_000_010);
+});
+
+test('a redelivered invocation is skipped; bad binding data is a clear error', async () => {
+  await receiverHandler([{ a: 1 }], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i2', triggerMetadata: metadata('3', [12]) }));
+  const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
+  const cp = await new CheckpointStore(storage.wal, 'handler').read({ source: 'events', partition: '3' });
+  assert.equal(cp!.checkpoint.redeliveries, 1);
+  await assert.rejects(receiverHandler([1, 2], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i3', triggerMetadata: metadata('3', [13]) })), /1 sequence numbers for 2 events/);
+  await assert.rejects(receiverHandler([1], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i4', triggerMetadata: {} })), /no partitionContext/);
+});
