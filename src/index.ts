@@ -23,3 +23,8 @@ export { storageClients } from './adapters/azure/storage-clients.js';
 export type { Clock } from './util/clock.js';
 export { ManualClock, systemClock } from './util/clock.js';
 export type { WalEvent, BatchRecord } from './wal/wal-events.js';
+export { State } from './dstream/state.js';
+export type { MapWithStateDStream, Batches } from './dstream/dstream.js';
+export type { StateSpec } from './dstream/operators/map-with-state.js';
+export type { UpdateStateFn, UpdateStateOptions } from './dstream/operators/update-state-by-key.js';
+export type { WindowReduceOptions } from './dstream/operators/reduce-by-key-and-window.js';

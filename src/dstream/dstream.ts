@@ -1,21 +1,33 @@
+import type { Duration } from '../config/duration.js';
 import { BlobSink } from '../sinks/blob-sink.js';
 import { ForeachSink } from '../sinks/foreach-sink.js';
 import type { Sink } from '../sinks/sink.js';
 import { TableSink } from '../sinks/table-sink.js';
-import { KeyedMap } from './keyed.js';
 import type { StreamNode } from './node.js';
 import { byKey, combineNode } from './operators/combine-node.js';
+import { cogroupNode } from './operators/cogroup.js';
 import { filterNode } from './operators/filter.js';
 import { flatMapNode } from './operators/flat-map.js';
+import { groupByKeyAndWindowNode } from './operators/group-by-key-and-window.js';
+import { joinNode } from './operators/join.js';
+import { countAll, countValues, groupValues, pairsOf, reduceAll, reduceValues } from './operators/keyed-combines.js';
 import { mapNode } from './operators/map.js';
+import { mapWithStateNodes, type StateSpec } from './operators/map-with-state.js';
+import { reduceByKeyAndWindowNode, type WindowReduceOptions } from './operators/reduce-by-key-and-window.js';
 import { transformNode } from './operators/transform.js';
 import { unionNode } from './operators/union.js';
+import { updateStateByKeyNode, type UpdateStateFn, type UpdateStateOptions } from './operators/update-state-by-key.js';
+import { windowNode } from './operators/window.js';
 import type { StreamGraph } from './stream-graph.js';
+
+/** The batches of several streams, as transformWith hands them over: one array per stream. */
+export type Batches<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I][] };
 
 /**
  * A discretized stream: one batch of records per batch interval, as in Spark Streaming. Each
  * method is a one-liner over an operator in ./operators. Records that cross from tasks to the
  * commit, or into state, must be JSON values (Spark asks for Serializable in the same place).
+ * Durations are ms or text such as "2s"; windows and slides are checked when the pipeline is built.
  */
 export class DStream<T> {
   constructor(readonly graph: StreamGraph, readonly node: StreamNode) {}
@@ -47,23 +59,50 @@ export class DStream<T> {
 
   /** One record per batch: the number of records in it (0 for an empty batch). */
   count(): DStream<number> {
-    const counting = { key: () => null, create: () => 1, add: (c: unknown) => (c as number) + 1, merge: (a: unknown, b: unknown) => (a as number) + (b as number) };
-    return this.derive(combineNode(this.graph, this.node, 'count', counting, (m) => [m.get(null) ?? 0]));
+    return this.derive(combineNode(this.graph, this.node, 'count', countAll, (m) => [m.get(null) ?? 0]));
   }
 
   /** One record per non-empty batch: its records reduced with fn. */
   reduce(fn: (a: T, b: T) => T): DStream<T> {
-    const reducing = { key: () => null, create: (r: unknown) => r, add: (c: unknown, r: unknown) => fn(c as T, r as T), merge: (a: unknown, b: unknown) => fn(a as T, b as T) };
-    return this.derive(combineNode(this.graph, this.node, 'reduce', reducing, (m) => (m.size ? [m.get(null)] : [])));
+    return this.derive(combineNode(this.graph, this.node, 'reduce', reduceAll(fn), (m) => (m.size ? [m.get(null)] : [])));
   }
 
   countByValue(): DStream<[T, number]> {
-    const counting = { key: (r: unknown) => r, create: () => 1, add: (c: unknown) => (c as number) + 1, merge: (a: unknown, b: unknown) => (a as number) + (b as number) };
-    return this.derive(combineNode(this.graph, this.node, 'countByValue', counting, (m) => m.pairs()));
+    return this.derive(combineNode(this.graph, this.node, 'countByValue', countValues, pairsOf));
   }
 
   transform<U>(fn: (batch: T[], time: number) => U[] | Promise<U[]>): DStream<U> {
     return this.derive(transformNode(this.graph, [this.node], (batches, time) => fn(batches[0] as T[], time)));
+  }
+
+  /** Spark's transformWith over one other stream, or several: fn(a, b, ..., time). Slides must match. */
+  transformWith<U, V>(other: DStream<U>, fn: (a: T[], b: U[], time: number) => V[] | Promise<V[]>): DStream<V>;
+  transformWith<O extends readonly unknown[], V>(others: readonly [...{ [I in keyof O]: DStream<O[I]> }], fn: (a: T[], ...rest: [...Batches<O>, number]) => V[] | Promise<V[]>): DStream<V>;
+  transformWith<V>(others: unknown, fn: unknown): DStream<V> {
+    const nodes = (others instanceof DStream ? [others] : (others as DStream<unknown>[])).map((o) => o.node);
+    return this.derive(transformNode(this.graph, [this.node, ...nodes], (batches, time) => (fn as (...args: unknown[]) => V[] | Promise<V[]>)(...batches, time)));
+  }
+
+  // ---- windows (Spark's WindowedDStream and the *Window operations) ----
+
+  /** The batches of (T - window, T] at every slide-aligned T; partial at the start. Slide defaults to this stream's. */
+  window(windowDuration: Duration, slideDuration?: Duration): DStream<T> {
+    return this.derive(windowNode(this.graph, this.node, windowDuration, slideDuration));
+  }
+
+  /** The number of records in each window, computed incrementally; an empty window gives [0]. */
+  countByWindow(windowDuration: Duration, slideDuration: Duration): DStream<number> {
+    return this.count().map((n) => [null, n] as [null, number]).reduceByKeyAndWindow((a, b) => a + b, windowDuration, slideDuration, { inverse: (a, b) => a - b }).map(([, n]) => n);
+  }
+
+  /** The window's records reduced with fn (nothing for an empty window); incrementally with an inverse. */
+  reduceByWindow(fn: (a: T, b: T) => T, windowDuration: Duration, slideDuration?: Duration, options: { inverse?: (a: T, b: T) => T } = {}): DStream<T> {
+    return this.reduce(fn).map((r) => [null, r] as [null, T]).reduceByKeyAndWindow(fn, windowDuration, slideDuration, options).map(([, r]) => r);
+  }
+
+  /** Each distinct record's count in the window, incrementally; values whose count fell to 0 are dropped. */
+  countByValueAndWindow(windowDuration: Duration, slideDuration?: Duration): DStream<[T, number]> {
+    return this.countByValue().reduceByKeyAndWindow((a, b) => a + b, windowDuration, slideDuration, { inverse: (a, b) => a - b, filter: ([, n]) => n !== 0 });
   }
 
   // ---- pair-stream operations (Spark's PairDStreamFunctions) ----
@@ -77,7 +116,7 @@ export class DStream<T> {
   }
 
   reduceByKey<K, V>(this: DStream<[K, V]>, fn: (a: V, b: V) => V): DStream<[K, V]> {
-    return this.derive(combineNode(this.graph, this.node, 'reduceByKey', byKey<V, V>((v) => v, fn, fn), pairsOf));
+    return this.derive(combineNode(this.graph, this.node, 'reduceByKey', reduceValues(fn), pairsOf));
   }
 
   combineByKey<K, V, C>(this: DStream<[K, V]>, create: (v: V) => C, mergeValue: (c: C, v: V) => C, mergeCombiners: (a: C, b: C) => C): DStream<[K, C]> {
@@ -85,7 +124,55 @@ export class DStream<T> {
   }
 
   groupByKey<K, V>(this: DStream<[K, V]>): DStream<[K, V[]]> {
-    return this.combineByKey<K, V, V[]>((v) => [v], (c, v) => [...c, v], (a, b) => [...a, ...b]);
+    return this.derive(combineNode(this.graph, this.node, 'groupByKey', groupValues<V>(), pairsOf));
+  }
+
+  /** Per key, the values of both streams' batches: [k, [vs, ws]]. */
+  cogroup<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V[], W[]]]> {
+    return this.derive(cogroupNode(this.graph, [this.node, other.node]));
+  }
+
+  join<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V, W]]> {
+    return this.derive(joinNode(this.graph, this.node, other.node, 'inner'));
+  }
+
+  leftOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V, W | null]]> {
+    return this.derive(joinNode(this.graph, this.node, other.node, 'leftOuter'));
+  }
+
+  rightOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V | null, W]]> {
+    return this.derive(joinNode(this.graph, this.node, other.node, 'rightOuter'));
+  }
+
+  fullOuterJoin<K, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V | null, W | null]]> {
+    return this.derive(joinNode(this.graph, this.node, other.node, 'fullOuter'));
+  }
+
+  /** Per key, its values over (T - window, T], oldest first. */
+  groupByKeyAndWindow<K, V>(this: DStream<[K, V]>, windowDuration: Duration, slideDuration?: Duration): DStream<[K, V[]]> {
+    return this.derive(groupByKeyAndWindowNode<V>(this.graph, this.node, windowDuration, slideDuration));
+  }
+
+  /**
+   * Per key, its values over the window reduced with fn. With `inverse` each window comes from the
+   * previous one at a cost that does not grow with the window; keys whose value returns to zero
+   * then stay unless `filter` drops them, as in Spark.
+   */
+  reduceByKeyAndWindow<K, V>(this: DStream<[K, V]>, fn: (a: V, b: V) => V, windowDuration: Duration, slideDuration?: Duration, options: WindowReduceOptions<K, V> = {}): DStream<[K, V]> {
+    return this.derive(reduceByKeyAndWindowNode(this.graph, this.node, fn, windowDuration, slideDuration, options));
+  }
+
+  // ---- state ----
+
+  /** Spark's updateStateByKey: the whole keyed state, every batch; fn returning undefined or null removes a key. */
+  updateStateByKey<K, V, S>(this: DStream<[K, V]>, fn: UpdateStateFn<K, V, S>, options: UpdateStateOptions<K, S> = {}): DStream<[K, S]> {
+    return this.derive(updateStateByKeyNode(this.graph, this.node, fn, options));
+  }
+
+  /** Spark's mapWithState: fn per record and per key timing out; the stream is what fn returns. */
+  mapWithState<K, V, S, U>(this: DStream<[K, V]>, spec: StateSpec<K, V, S, U>): MapWithStateDStream<K, S, U> {
+    const nodes = mapWithStateNodes(this.graph, this.node, spec);
+    return Object.assign(this.derive<U>(nodes.mapped), { stateSnapshots: () => this.derive<[K, S]>(nodes.snapshots()) });
   }
 
   // ---- outputs ----
@@ -112,6 +199,7 @@ export class DStream<T> {
   }
 }
 
-function pairsOf(merged: KeyedMap<unknown, unknown>): unknown[] {
-  return merged.pairs();
+/** What mapWithState returns: the mapped stream, plus the stream of the whole state after each batch. */
+export interface MapWithStateDStream<K, S, U> extends DStream<U> {
+  stateSnapshots(): DStream<[K, S]>;
 }

@@ -55,4 +55,25 @@ export class StreamGraph {
     }
     return ms;
   }
+
+  /** Streams combined batch by batch (union, transformWith, join) must share a slide duration. */
+  sameSlide(parents: readonly StreamNode[], what: string): number {
+    const slides = new Set(parents.map((p) => p.slideMs));
+    if (slides.size > 1) throw new RangeError(`${what} needs streams with the same slide duration, got ${[...slides].join(', ')} ms`);
+    return parents[0]!.slideMs;
+  }
+
+  /**
+   * Spark's window checks, made when the pipeline is built rather than at run time: the window and
+   * the slide (the parent's slide when omitted) are multiples of the batch interval and of the
+   * parent's slide, so every window is a whole number of the parent's batches.
+   */
+  windowOf(parentSlideMs: number, window: Duration, slide?: Duration): { windowMs: number; slideMs: number } {
+    const check = (value: Duration, what: string): number => {
+      const ms = this.multipleOfBatch(value, what);
+      if (ms % parentSlideMs !== 0) throw new RangeError(`${what} (${ms} ms) must be a multiple of the parent stream's slide duration (${parentSlideMs} ms)`);
+      return ms;
+    };
+    return { windowMs: check(window, 'window duration'), slideMs: slide === undefined ? parentSlideMs : check(slide, 'slide duration') };
+  }
 }

@@ -12,11 +12,11 @@ import { ManualClock } from '../util/clock.js';
 import { silentLogger } from '../util/log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
 
-export interface RunBatchesOptions<O> {
+export interface RunBatchesOptions<I, O> {
   /** One entry per input stream; each is one array of records per batch. */
-  readonly inputs: readonly (readonly (readonly unknown[])[])[];
+  readonly inputs: readonly (readonly (readonly I[])[])[];
   /** Gets one DStream per input; returns the stream whose batches are collected. */
-  readonly build: (...streams: DStream<never>[]) => DStream<O>;
+  readonly build: (...streams: DStream<I>[]) => DStream<O>;
   readonly batchIntervalMs: Duration;
   /** Defaults to the longest input; shorter inputs are padded with empty batches. */
   readonly numBatches?: number;
@@ -25,6 +25,14 @@ export interface RunBatchesOptions<O> {
   readonly maxTasksPerBatch?: number;
   /** Simulates a process restart after these batch numbers (1-based): pipeline, engine and receivers are rebuilt from storage. */
   readonly restartAfter?: readonly number[];
+  /**
+   * Simulates a crash in the commit of these batch numbers (1-based), after every node ran and
+   * persisted its state but before the outputs and BatchCompleted were written; the process then
+   * restarts and the batch is replayed.
+   */
+  readonly crashInCommit?: readonly number[];
+  /** Runs the engine's cleanup (state snapshots past every node's rememberMs) after every this many batches; 1 by default, 0 never. */
+  readonly cleanUpEvery?: number;
 }
 
 /**
@@ -34,23 +42,26 @@ export interface RunBatchesOptions<O> {
  * of several batches yields only its slide-aligned batches. Records go in as JSON event bodies, so
  * they must be JSON values.
  */
-export async function runBatches<O>(options: RunBatchesOptions<O>): Promise<O[][]> {
+export async function runBatches<I, O>(options: RunBatchesOptions<I, O>): Promise<O[][]> {
   const interval = durationMs(options.batchIntervalMs, 'batchIntervalMs');
   const numBatches = options.numBatches ?? Math.max(0, ...options.inputs.map((i) => i.length));
   const storage = options.storage ?? memoryStreamStorage();
   const clock = new ManualClock(0);
   const stream = 'test';
   const restarts = new Set(options.restartAfter ?? []);
+  const crashes = new Set((options.crashInCommit ?? []).map((k) => k * interval));
+  const cleanUpEvery = options.cleanUpEvery ?? 1;
   const collected = new Map<number, O[]>();
   const sequence = options.inputs.map(() => 0);
 
   async function start() {
     const ssc = new StreamingContext({ batchInterval: interval });
-    const streams = options.inputs.map((_, i) => ssc.eventHubStream<never>({ source: `in${i}` }));
+    const streams = options.inputs.map((_, i) => ssc.eventHubStream<I>({ source: `in${i}` }));
     const out = options.build(...streams);
     const collect: Sink<O> = {
       name: 'collect',
       write: async (records, ctx) => {
+        if (crashes.delete(ctx.time)) throw new SimulatedCrash(ctx.time);
         collected.set(ctx.time, [...records]);
         return undefined;
       },
@@ -82,9 +93,22 @@ export async function runBatches<O>(options: RunBatchesOptions<O>): Promise<O[][
       sequence[i]! += records.length;
     }
     clock.set(time);
-    await current.engine.runBatch(time);
+    try {
+      await current.engine.runBatch(time);
+    } catch (err) {
+      if (!(err instanceof SimulatedCrash)) throw err;
+      current = await start();
+      await current.engine.runBatch(time);
+    }
     if (isValidTime(current.output.node, time, await current.engine.zeroTime())) results.push(collected.get(time) ?? []);
+    if (cleanUpEvery > 0 && k % cleanUpEvery === 0) await current.engine.cleanUp();
     if (restarts.has(k)) current = await start();
   }
   return results;
+}
+
+class SimulatedCrash extends Error {
+  constructor(time: number) {
+    super(`simulated crash in the commit of batch ${time}`);
+  }
 }

@@ -2,6 +2,7 @@ import type { StreamingJob } from '../dstream/streaming-context.js';
 import { decodePageView } from './page-view.js';
 
 const add = (a: number, b: number): number => a + b;
+const subtract = (a: number, b: number): number => a - b;
 
 /**
  * The sample job `npm start` runs: page views in, and per batch:
@@ -19,5 +20,13 @@ export const pageViewsJob: StreamingJob = {
     perPage.saveAsTextFiles('page-counts');
     perPage.saveToTable('page-counts');
     views.count().saveAsTextFiles('views');
+    views
+      .map((v) => [v.country, 1] as [string, number])
+      .reduceByKeyAndWindow(add, '1m', undefined, { inverse: subtract, filter: ([, n]) => n > 0 })
+      .saveAsTextFiles('country-1m');
+    views
+      .map((v) => [v.user, 1] as [string, number])
+      .updateStateByKey((counts: number[], total: number | undefined) => (total ?? 0) + counts.reduce(add, 0))
+      .saveToTable('user-totals');
   },
 };

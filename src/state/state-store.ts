@@ -24,11 +24,27 @@ export class StateStore {
     await this.objects.put(this.name(node, time), Buffer.from(JSON.stringify(value), 'utf8'));
   }
 
+  /**
+   * The node's newest snapshot older than `before`. Only read when the expected snapshot is missing
+   * (a batch that failed and was skipped wrote none), so state carries over that gap.
+   */
+  async latestBefore<T>(node: string, before: number): Promise<{ time: number; value: T } | undefined> {
+    const times = (await this.objects.list(`${this.stream}/${node}/`)).map(timeOf).filter((t) => t < before);
+    if (times.length === 0) return undefined;
+    const time = times.reduce((a, b) => Math.max(a, b));
+    const value = await this.get<T>(node, time);
+    return value === undefined ? undefined : { time, value };
+  }
+
   /** Deletes every snapshot older than `before`, keeping newer ones; returns how many went. */
   async deleteBefore(before: number): Promise<number> {
     const names = await this.objects.list(`${this.stream}/`);
-    const old = names.filter((n) => Number(n.slice(n.lastIndexOf('/') + 1, -'.json'.length)) < before);
+    const old = names.filter((n) => timeOf(n) < before);
     await Promise.all(old.map((n) => this.objects.delete(n)));
     return old.length;
   }
+}
+
+function timeOf(name: string): number {
+  return Number(name.slice(name.lastIndexOf('/') + 1, -'.json'.length));
 }

@@ -2,6 +2,7 @@ import { startAzurite } from '../../src/local/azurite.js';
 import { azuriteStorage } from '../support/backends.js';
 import { commitBench } from './commit-bench.js';
 import { receiverBench } from './receiver-bench.js';
+import { windowBench } from './window-bench.js';
 
 /**
  * `npm run bench`: every figure is measured side by side in this one run, on this machine, with
@@ -24,3 +25,4 @@ async function section(run: (fresh: () => ReturnType<typeof azuriteStorage>) => 
 await section((fresh) => receiverBench(fresh, quick ? 1000 : 5000, 200, print));
 await section((fresh) => receiverBench(fresh, quick ? 1000 : 5000, 100, print));
 await section((fresh) => commitBench(fresh, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], print));
+await windowBench(print);
