@@ -8,3 +8,4 @@ import './driver-activities.js';
 import './supervisor.js';
 import './http-commands.js';
 import './replay.js';
+import './http-status.js';

@@ -97,6 +97,48 @@ test('the driver history stays bounded across 100 batches', async () => {
   assert.ok(length < 40, `history has ${length} events after 100 batches`);
 });
 
+test('the HTTP API: status routes, clear 400s and 404s, stop and start, and a replay into its own prefix', async () => {
+  const base = stack.host.url;
+  const get = async (path: string) => { const r = await fetch(base + path); return { status: r.status, body: await r.json() as Record<string, unknown> }; };
+  const post = async (path: string) => { const r = await fetch(base + path, { method: 'POST' }); return { status: r.status, body: await r.json() as Record<string, unknown> }; };
+  assert.equal((await get('/api/streams')).status, 200);
+  assert.equal((await get('/api/streams/apptest')).status, 200);
+  assert.equal((await get('/api/streams/nope')).status, 404);
+  assert.equal((await get('/api/streams/apptest/batches?limit=abc')).status, 400);
+  assert.equal((await post('/api/streams/nope/stop')).status, 404);
+  const badReplay = await post('/api/streams/apptest/replay?from=yesterday&to=1');
+  assert.equal(badReplay.status, 400);
+  assert.match(String(badReplay.body['error']), /"from"="yesterday" is not a batch time/);
+  assert.equal((await post('/api/streams/apptest/replay?from=5&to=1')).status, 400);
+  const page = await fetch(`${base}/api/streams/apptest/ui`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<html/);
+
+  // Replay the batches that held the first test's events, and compare with the live outputs.
+  const withData = (await batches.list({ limit: 500 })).filter((b) => b.allocation.records > 0).map((b) => b.time);
+  const from = Math.min(...withData);
+  const to = Math.max(...withData);
+  const replay = await post(`/api/streams/apptest/replay?from=${from}&to=${to}`);
+  assert.equal(replay.status, 202);
+  await waitUntil(async () => (await stack.runtime.getStatus(String(replay.body['instanceId'])))?.runtimeStatus === 'Completed', 'the replay completed');
+  const live = new Map<string, number>();
+  for (const t of withData) for (const line of Buffer.from((await storage.output.get(`page-counts-${t}.ndjson`))!).toString().split('\n').filter(Boolean)) {
+    const { key, value } = JSON.parse(line) as { key: string; value: number };
+    live.set(key, (live.get(key) ?? 0) + value);
+  }
+  assert.deepEqual(new Map([...(await blobCounts(`replay-${from}-${to}/page-counts-`))].sort()), new Map([...live].sort()));
+
+  assert.deepEqual((await post('/api/streams/apptest/stop')).body, { stopped: true });
+  await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Terminated', 'the driver stopped');
+  const stopped = await get('/api/streams/apptest');
+  assert.match(JSON.stringify(stopped.body), /"stopped"/);
+  await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  assert.equal((await stack.runtime.getStatus(DRIVER))!.runtimeStatus, 'Terminated', 'the supervisor leaves a stopped stream alone');
+  assert.deepEqual((await post('/api/streams/apptest/start')).body, { started: true });
+  await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the driver runs again');
+  await runBatch();
+});
+
 test('the supervisor restarts a terminated driver; the stream resumes with no gap and no repeated batch', async () => {
   const before = (await batches.latest())!.time;
   await stack.runtime.terminate(DRIVER, 'test kills the driver');

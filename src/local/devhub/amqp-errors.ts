@@ -5,7 +5,7 @@ export const Condition = {
   argumentOutOfRange: 'com.microsoft:argument-out-of-range', // ArgumentOutOfRangeError
   argument: 'com.microsoft:argument-error', // ArgumentError
   linkStolen: 'amqp:link:stolen', // ReceiverDisconnectedError
-  quotaExceeded: 'com.microsoft:quota-exceeded', // QuotaExceededError
+  quotaExceeded: 'amqp:resource-limit-exceeded', // QuotaExceededError
   messageSizeExceeded: 'amqp:link:message-size-exceeded', // MessageTooLargeError
   notImplemented: 'amqp:not-implemented',
   internal: 'amqp:internal-error',

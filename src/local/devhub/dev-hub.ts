@@ -108,7 +108,8 @@ export async function startDevHub(options: DevHubOptions = {}): Promise<DevHub> 
     partitionState: (hub, partitionId) => hubOf(hub).partition(partitionId).state,
     readerCount: () => [...connections.values()].reduce((n, c) => n + c.readerCount, 0),
     dropConnections() {
-      for (const socket of sockets) socket.destroy();
+      // With an error, so rhea sees the disconnect and stops its heartbeat timers.
+      for (const socket of sockets) socket.destroy(new Error('connection dropped by the dev hub'));
     },
     close() {
       closing ??= (async () => {
@@ -122,7 +123,7 @@ export async function startDevHub(options: DevHubOptions = {}): Promise<DevHub> 
         }
         // Give clients a moment to see the close frame, then cut whatever is left.
         await allClosed(sockets, 500);
-        for (const socket of sockets) socket.destroy();
+        for (const socket of sockets) socket.destroy(new Error('the dev hub is shutting down'));
         await closed;
         for (const c of connections.keys()) forget(c);
         await Promise.all([...hubs.values()].map((h) => h.close()));

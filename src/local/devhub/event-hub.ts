@@ -45,7 +45,7 @@ export class EventHub {
   /** The configured spelling of a consumer group (names are case-insensitive). */
   consumerGroup(name: string): string {
     const found = this.spec.consumerGroups.get(name.toLowerCase());
-    if (!found) throw new HubError(Condition.notFound, `The consumer group '${name}' does not exist in event hub '${this.name}'.`);
+    if (!found) throw new HubError(Condition.notFound, `The messaging entity '${this.name}/ConsumerGroups/${name}' could not be found.`);
     return found;
   }
 

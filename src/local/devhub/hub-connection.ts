@@ -39,7 +39,7 @@ export class HubConnection {
         attachRequestLink(receiver, (req) => handleManagement(req, this.ctx.hubs, this.ctx.key, this.ctx.clock.now()), this.replies);
       } else {
         const target = parseSendAddress(address);
-        if (!target) throw new HubError(Condition.notFound, `'${address}' is not an event hub or partition address`);
+        if (!target) throw new HubError(Condition.notFound, `The messaging entity '${address}' could not be found: it is not an event hub or partition address.`);
         this.requireGrant(target.path, 'Send');
         const hub = this.hub(target.hub);
         if (target.partitionId !== undefined) hub.partition(target.partitionId);
@@ -59,7 +59,7 @@ export class HubConnection {
         return;
       }
       const source = parseReceiveAddress(address);
-      if (!source) throw new HubError(Condition.notFound, `'${address}' is not a consumer group partition address`);
+      if (!source) throw new HubError(Condition.notFound, `The messaging entity '${address}' could not be found: it is not a consumer group partition address.`);
       this.requireGrant(source.path, 'Listen');
       const hub = this.hub(source.hub);
       const group = hub.consumerGroup(source.consumerGroup);

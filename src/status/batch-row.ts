@@ -1,0 +1,44 @@
+import { summarize } from '../scheduler/stream-engine.js';
+import type { BatchRecord, BatchStatus } from '../wal/wal-events.js';
+
+/** One line of the batches table and one point of each chart: Spark's per-batch figures. */
+export interface BatchRow {
+  time: number;
+  status: BatchStatus;
+  /** Spark's "processing" batches: allocated, not yet completed or failed. */
+  active: boolean;
+  records: number;
+  bytes: number;
+  /** Records per second of batch interval: Spark's input rate. */
+  inputRate: number;
+  /** The figures below exist once a batch has completed (cleaned batches keep them). */
+  tasks: number | null;
+  schedulingDelayMs: number | null;
+  processingMs: number | null;
+  totalDelayMs: number | null;
+  deadLettered: number | null;
+  error?: string;
+  skipped?: boolean;
+}
+
+export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow {
+  const { allocation, completion, failure } = record;
+  const summary = completion && summarize(allocation, completion);
+  return {
+    time: record.time,
+    status: record.status,
+    active: record.status === 'allocated',
+    records: allocation.records,
+    bytes: allocation.bytes,
+    inputRate: allocation.records / (batchIntervalMs / 1000),
+    tasks: summary?.tasks ?? null,
+    schedulingDelayMs: summary?.schedulingDelayMs ?? null,
+    processingMs: summary?.processingMs ?? null,
+    totalDelayMs: summary?.totalDelayMs ?? null,
+    deadLettered: summary?.deadLettered ?? null,
+    ...(failure && { error: failure.error, skipped: failure.skipped }),
+  };
+}
+
+/** Finished with results: completed, or completed and since cleaned up. */
+export const hasCompleted = (record: BatchRecord): boolean => record.completion !== undefined;
