@@ -1,9 +1,5 @@
-import type { StreamGraph } from '../dstream/stream-graph.js';
-import type { StreamStorage } from '../ports/stream-storage.js';
 import { BlockStore } from '../receiver/block-store.js';
 import { StateStore } from '../state/state-store.js';
-import type { Clock } from '../util/clock.js';
-import type { Logger } from '../util/log.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
 import type { BatchAllocated, BatchCompleted, BatchRecord, TaskSummary } from '../wal/wal-events.js';
@@ -14,19 +10,11 @@ import type { EngineContext } from './engine-context.js';
 import { runTask } from './task-runner.js';
 import { planTasks, type TaskPlan } from './task-planner.js';
 
-export interface EngineOptions {
-  readonly stream: string;
+/** The engine's settings and dependencies; the stores it derives from them complete its context. */
+export type EngineOptions = Omit<EngineContext, 'blocks' | 'checkpoints' | 'batches' | 'state'> & {
   /** Whose blocks the tasks read: the stream itself, or the original stream for a replay. */
   readonly blockStream?: string;
-  readonly batchIntervalMs: number;
-  readonly maxTasksPerBatch: number;
-  readonly blockRetentionMs: number;
-  readonly walRetentionMs: number;
-  readonly storage: StreamStorage;
-  readonly graph: StreamGraph;
-  readonly clock: Clock;
-  readonly log: Logger;
-}
+};
 
 /** The figures Spark's Streaming tab shows for a batch. */
 export interface BatchSummary {

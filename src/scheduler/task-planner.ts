@@ -1,13 +1,7 @@
-import type { BatchAllocated } from '../wal/wal-events.js';
+import type { PartitionRef } from '../receiver/received-event.js';
+import type { AllocatedBlock, BatchAllocated } from '../wal/wal-events.js';
 
-export interface TaskBlock {
-  readonly source: string;
-  readonly partition: string;
-  readonly first: number;
-  readonly last: number;
-  readonly count: number;
-  readonly bytes: number;
-}
+export type TaskBlock = PartitionRef & AllocatedBlock;
 
 export interface TaskPlan {
   readonly task: number;

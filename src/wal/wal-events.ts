@@ -19,11 +19,19 @@ export interface BlockAdded {
   readonly addedAt: number;
 }
 
+/** A block as a batch refers to it: its sequence range and size. */
+export interface AllocatedBlock {
+  readonly first: number;
+  readonly last: number;
+  readonly count: number;
+  readonly bytes: number;
+}
+
 /** One partition's share of a batch: the sequence range (after, upTo] and its blocks. */
 export interface AllocatedRange extends PartitionRef {
   readonly after: number;
   readonly upTo: number;
-  readonly blocks: readonly { readonly first: number; readonly last: number; readonly count: number; readonly bytes: number }[];
+  readonly blocks: readonly AllocatedBlock[];
 }
 
 export interface BatchAllocated {

@@ -39,7 +39,7 @@ export class TestFunctions {
   };
 
   private add(name: string, type: string, handler: HostHandler): this {
-    this.functions.push({ name, metadata: {}, trigger: { type, name: 'context' } });
+    this.functions.push({ name, metadata: { name, bindings: {} }, trigger: { type, name: 'context' } });
     this.handlers.set(name, handler);
     return this;
   }

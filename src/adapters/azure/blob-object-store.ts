@@ -1,19 +1,12 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import { createOnce } from './create-once.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 
 /** ObjectStore over one Blob container. The container is created on first use. */
 export class BlobObjectStore implements ObjectStore {
-  private ready: Promise<unknown> | undefined;
-
   constructor(private readonly container: ContainerClient) {}
 
-  private ensure(): Promise<unknown> {
-    this.ready ??= this.container.createIfNotExists().catch((err: unknown) => {
-      this.ready = undefined;
-      throw err;
-    });
-    return this.ready;
-  }
+  private readonly ensure = createOnce(() => this.container.createIfNotExists());
 
   async create(name: string, data: Uint8Array): Promise<'created' | 'exists'> {
     await this.ensure();

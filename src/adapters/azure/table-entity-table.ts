@@ -1,4 +1,5 @@
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { createOnce } from './create-once.js';
 import { PreconditionFailedError } from '../../ports/errors.js';
 import type { Entity, EntityTable, EntityValue, RowRange, StoredEntity, TableOperation } from '../../ports/entity-table.js';
 import { validateTransaction } from '../memory/memory-entity-table.js';
@@ -6,17 +7,9 @@ import { statusOf } from './blob-object-store.js';
 
 /** EntityTable over one Azure Table. The table is created on first use. */
 export class TableEntityTable implements EntityTable {
-  private ready: Promise<unknown> | undefined;
-
   constructor(private readonly table: TableClient) {}
 
-  private ensure(): Promise<unknown> {
-    this.ready ??= this.table.createTable().catch((err: unknown) => {
-      this.ready = undefined;
-      throw err;
-    });
-    return this.ready;
-  }
+  private readonly ensure = createOnce(() => this.table.createTable());
 
   async get<E extends Entity>(partitionKey: string, rowKey: string): Promise<StoredEntity<E> | undefined> {
     await this.ensure();

@@ -1,23 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/**
- * The attach point between the local Functions host and the durable runtime. These types mirror
- * src/local/host/invoke.ts structurally, so this folder builds without the host being finished.
- */
-export interface InvocationInput {
-  triggerValue: unknown;
-  triggerMetadata?: Record<string, unknown>;
-  extraInputs?: Record<string, unknown>;
-}
+import type { InvocationInput, Invoke, RegisteredFunction } from '../host/invoke.js';
 
-export interface RegisteredFunction {
-  name: string;
-  metadata: unknown;
-  trigger: { type: string; name: string; [k: string]: unknown };
-}
-
-/** Calls a registered function; resolves with its return value, rejects with its error. */
-export type Invoke = (functionName: string, input: InvocationInput) => Promise<unknown>;
+/** The attach point between the local Functions host and the durable runtime. */
+export type { InvocationInput, Invoke, RegisteredFunction };
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
