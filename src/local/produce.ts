@@ -20,7 +20,8 @@ const USAGE = `Usage: npm run produce -- --rate <events/s> --count <n> [options]
   --key-field <field>    send keyed by this page-view field (user, page, country, device)
   --seed <n>             PRNG seed (default 42); same seed, same events
   --malformed-every <n>  make every nth event malformed on purpose
-  --connection <cs>      connection string (default: $EventHubConnection, else the local dev hub)
+  --connection <cs>      connection string, or a namespace (x.servicebus.windows.net) for Entra ID sign-in
+                         (default: $EventHubConnection, else $EventHubConnection__fullyQualifiedNamespace, else the local dev hub)
   --hub <name>           event hub name (default: $SLUICE_EVENTHUB_NAME, else pageviews)
   --manifest <file>      write what was sent (counts per key) as JSON
   --help                 show this text`;
@@ -72,7 +73,7 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
   const malformedEvery = integer('malformed-every', values['malformed-every'], 1);
   const manifestPath = values.manifest;
   return {
-    connectionString: values.connection ?? env.EventHubConnection ?? DEV_HUB_CONNECTION,
+    connectionString: values.connection || env.EventHubConnection || env.EventHubConnection__fullyQualifiedNamespace || DEV_HUB_CONNECTION,
     eventHubName: values.hub ?? env.SLUICE_EVENTHUB_NAME ?? 'pageviews',
     rate,
     count: integer('count', values.count, 0)!,

@@ -1,3 +1,4 @@
+import { DefaultAzureCredential } from '@azure/identity';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EventHubProducerClient, type EventData, type RetryOptions } from '@azure/event-hubs';
@@ -67,7 +68,11 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
   const keyed = options.keyField !== undefined;
   let client: EventHubProducerClient;
   try {
-    client = new EventHubProducerClient(options.connectionString, options.eventHubName, { retryOptions: options.retryOptions ?? DEFAULT_RETRY });
+    const clientOptions = { retryOptions: options.retryOptions ?? DEFAULT_RETRY };
+    // A bare namespace host name means Entra ID: the deployed namespace has SAS disabled.
+    client = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i.test(options.connectionString)
+      ? new EventHubProducerClient(options.connectionString, options.eventHubName, new DefaultAzureCredential(), clientOptions)
+      : new EventHubProducerClient(options.connectionString, options.eventHubName, clientOptions);
   } catch (err) {
     throw new ProduceError(`The connection string is not valid: ${(err as Error).message}`, { cause: err });
   }

@@ -38,8 +38,10 @@ export interface Stack {
   readonly config: SluiceConfig;
   readonly host: LocalHost;
   readonly runtime: DurableRuntime;
+  /** The host's own storage (durable history, trigger checkpoints). */
   readonly storageConnectionString: string;
-  readonly eventHubConnectionString: string;
+  /** Undefined when the hub is reached with Entra ID (EventHubConnection__fullyQualifiedNamespace). */
+  readonly eventHubConnectionString?: string;
   readonly hub?: DevHub;
   readonly azurite?: Azurite;
   stop(): Promise<void>;
@@ -58,11 +60,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const appDir = options.appDir ?? repoRoot();
   const base = { ...settingsEnvironment(appDir), ...options.settings };
   const config = loadConfig(base);
+  // Identity-based settings (azd's .env) and no connection string: Sluice's data and the hub are
+  // the deployed ones, reached with the developer's sign-in; the host's internals stay in Azurite.
+  const cloudStorage = !options.storageConnectionString && !base['AzureWebJobsStorage'] && Boolean(base['AzureWebJobsStorage__blobServiceUri'] || base['AzureWebJobsStorage__accountName']);
+  const cloudHub = !options.eventHubConnectionString && !base['EventHubConnection'] && Boolean(base['EventHubConnection__fullyQualifiedNamespace']);
   const started: { close(): Promise<void> }[] = [];
   try {
     const azurite = options.storageConnectionString ? undefined : await startAzurite(options.dataDir ? { location: `${options.dataDir}/azurite` } : {});
     if (azurite) started.push(azurite);
-    const hub = options.eventHubConnectionString ? undefined : await startDevHub({
+    const hub = options.eventHubConnectionString || cloudHub ? undefined : await startDevHub({
       // The hub keeps real time, like the service: clients sign SAS tokens with the wall clock.
       port: options.hubPort ?? 5672,
       config: devHubConfig([{ name: config.eventHubName, partitions: options.partitions ?? 4, consumerGroups: config.consumerGroup === '$Default' ? [] : [config.consumerGroup] }]),
@@ -70,11 +76,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     if (hub) started.push(hub);
     const storageConnectionString = options.storageConnectionString ?? azurite!.connectionString;
-    const eventHubConnectionString = options.eventHubConnectionString ?? hub!.connectionString;
+    const eventHubConnectionString = options.eventHubConnectionString ?? hub?.connectionString;
     // Every setting gets its effective value, as the Bicep sets them all in Azure: bindings
     // such as %SLUICE_EVENTHUB_NAME% resolve only against settings that exist.
     for (const s of SETTING_LIST) process.env[s.name] = base[s.name] || s.default;
-    Object.assign(process.env, { AzureWebJobsStorage: storageConnectionString, EventHubConnection: eventHubConnectionString });
+    if (cloudStorage) {
+      for (const suffix of ['accountName', 'blobServiceUri', 'tableServiceUri', 'clientId']) {
+        const value = base[`AzureWebJobsStorage__${suffix}`];
+        if (value) process.env[`SluiceStorage__${suffix}`] = value;
+      }
+      process.env['SLUICE_STORAGE_CONNECTION'] = 'SluiceStorage';
+    }
+    process.env['AzureWebJobsStorage'] = storageConnectionString;
+    if (eventHubConnectionString) process.env['EventHubConnection'] = eventHubConnectionString;
     configureApp({ clock, log, ...(options.job && { job: options.job }), ...(options.wrapStorage && { wrapStorage: options.wrapStorage }) });
     let runtime: DurableRuntime | undefined;
     const extension = createDurableExtension();
@@ -91,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Durable clients build their callback URLs from WEBSITE_HOSTNAME, as in Azure.
     process.env['WEBSITE_HOSTNAME'] = `127.0.0.1:${host.port}`;
     return {
-      config, host, runtime: runtime!, storageConnectionString, eventHubConnectionString,
+      config, host, runtime: runtime!, storageConnectionString, ...(eventHubConnectionString && { eventHubConnectionString }),
       ...(hub && { hub }), ...(azurite && { azurite }),
       async stop() {
         await host.stop();

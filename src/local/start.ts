@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, readConnection } from '../config/config.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
 import { azureStreamStorage } from '../adapters/azure/azure-storage.js';
@@ -56,12 +56,15 @@ async function main(): Promise<void> {
   const { config } = stack;
   console.log(`\nSluice is running stream "${config.streamName}" (batch ${config.batchIntervalMs} ms, block ${config.blockIntervalMs} ms, ${config.receiverMode} receiver)`);
   console.log(`  status page:  ${stack.host.url}/api/streams/${config.streamName}/ui`);
-  console.log(`  Event Hubs:   ${stack.eventHubConnectionString}  hub "${config.eventHubName}"`);
+  const hubConnection = readConnection('EventHubConnection');
+  const namespace = hubConnection.kind === 'identity' ? hubConnection.fullyQualifiedNamespace : undefined;
+  console.log(`  Event Hubs:   ${stack.eventHubConnectionString ?? `${namespace} (Entra ID)`}  hub "${config.eventHubName}"`);
   console.log(`  storage:      ${dataDir ? `persisted in ${dataDir}` : 'in memory'}; outputs in container "${config.containers.output}"\n`);
 
   const abort = new AbortController();
-  const producing = rate > 0
-    ? produce({ connectionString: stack.eventHubConnectionString, eventHubName: config.eventHubName, rate, count: Number.MAX_SAFE_INTEGER, seed: Date.now() % 100_000, malformedEvery: 97, signal: abort.signal })
+  const target = stack.eventHubConnectionString ?? namespace;
+  const producing = rate > 0 && target
+    ? produce({ connectionString: target, eventHubName: config.eventHubName, rate, count: Number.MAX_SAFE_INTEGER, seed: Date.now() % 100_000, malformedEvery: 97, signal: abort.signal })
         .catch((err: unknown) => console.error(`sample producer stopped: ${(err as Error).message}`))
     : Promise.resolve();
   const summaries = printBatches(stack, abort.signal);

@@ -52,7 +52,7 @@ async function blobCounts(prefix: string): Promise<Map<string, number>> {
 
 test('events sent with the SDK flow through receiver, driver and sinks, and match a direct computation', async () => {
   await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the supervisor started the driver');
-  const producer = new EventHubProducerClient(stack.eventHubConnectionString, stack.config.eventHubName);
+  const producer = new EventHubProducerClient(stack.eventHubConnectionString!, stack.config.eventHubName);
   const views = Array.from({ length: 40 }, (_, i) => ({ id: `v${i}`, ts: T0, user: `u${i % 3}`, page: `/p${i % 4}`, country: 'NL', device: 'mobile', durationMs: i }));
   const expected = new Map<string, number>();
   for (const v of views) expected.set(v.page, (expected.get(v.page) ?? 0) + 1);

@@ -9,9 +9,11 @@ import {
   type Subscription,
 } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
+import { DefaultAzureCredential } from '@azure/identity';
 import { ContainerClient } from '@azure/storage-blob';
 import type { Clock } from '../../util/clock.js';
 import type { AppSettings } from './app-settings.js';
+import { eventHubConnectionOf, type EventHubConnection } from './eventhub-connection.js';
 import { eventHubBatchInput, eventHubSingleInput, type PartitionInfo } from './eventhub-batch-input.js';
 import { parseTimeSpan, type EventHubsHostOptions } from './host-json.js';
 import type { HostLog } from './host-log.js';
@@ -72,34 +74,11 @@ function initialPosition(options: EventHubsHostOptions['initialOffsetOptions']):
   throw new Error(`host.json eventHubs.initialOffsetOptions.type "${options?.type}" is not fromStart, fromEnd or fromEnqueuedTime`);
 }
 
-/** The connection string named by the binding's `connection` setting, and the hub it targets. */
-function connectionOf(fn: RegisteredFunction, settings: AppSettings): { connectionString: string; eventHubName: string } {
-  const settingName = fn.trigger.connection;
-  if (typeof settingName !== 'string' || settingName === '') {
-    throw new Error(`Event Hubs function "${fn.name}" has no "connection" setting name`);
-  }
-  const connectionString = settings[settingName];
-  if (connectionString === undefined) {
-    if (settings[`${settingName}__fullyQualifiedNamespace`] !== undefined) {
-      // TODO: identity-based connections need DefaultAzureCredential, which is not usable here.
-      throw new Error(
-        `Event Hubs function "${fn.name}": identity connections (${settingName}__fullyQualifiedNamespace) are not supported by the local host; set "${settingName}" to a connection string`,
-      );
-    }
-    throw new Error(`Event Hubs function "${fn.name}": app setting "${settingName}" (its connection) is not defined`);
-  }
-  // As in the extension, an EntityPath in the connection string wins over eventHubName.
-  const entityPath = /(?:^|;)\s*EntityPath=([^;]+)/i.exec(connectionString)?.[1]?.trim();
-  const eventHubName = entityPath ?? (typeof fn.trigger.eventHubName === 'string' ? fn.trigger.eventHubName : '');
-  if (!eventHubName) throw new Error(`Event Hubs function "${fn.name}" has no eventHubName`);
-  return { connectionString, eventHubName };
-}
-
 export async function startEventHubTriggers(options: EventHubTriggerOptions): Promise<EventHubTriggers> {
   const functions = options.functions.filter((f) => f.trigger.type.toLowerCase() === 'eventhubtrigger');
   if (functions.length === 0) return { stop: async () => {} };
   const settings = effectiveEventHubOptions(options.hostOptions);
-  const plans = functions.map((fn) => ({ fn, ...connectionOf(fn, options.settings), retry: retryPolicyOf(fn.metadata) }));
+  const plans = functions.map((fn) => ({ fn, connection: eventHubConnectionOf(fn, options.settings), retry: retryPolicyOf(fn.metadata) }));
 
   const container = new ContainerClient(options.storageConnectionString, CHECKPOINT_CONTAINER);
   await container.createIfNotExists();
@@ -109,9 +88,7 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
   const running: { client: EventHubConsumerClient; subscription: Subscription }[] = [];
   for (const plan of plans) {
     const consumerGroup = typeof plan.fn.trigger.consumerGroup === 'string' ? plan.fn.trigger.consumerGroup : '$Default';
-    const client = entityPathIn(plan.connectionString)
-      ? new EventHubConsumerClient(consumerGroup, plan.connectionString, checkpointStore, clientOptions())
-      : new EventHubConsumerClient(consumerGroup, plan.connectionString, plan.eventHubName, checkpointStore, clientOptions());
+    const client = consumerClient(plan.connection, consumerGroup, checkpointStore);
     const subscription = client.subscribe(
       {
         processEvents: (events, context) => processBatch(plan.fn, plan.retry, events, context, options, abort.signal),
@@ -141,6 +118,17 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
       }));
     },
   };
+}
+
+function consumerClient(connection: EventHubConnection, consumerGroup: string, checkpointStore: CheckpointStore): EventHubConsumerClient {
+  if (connection.kind === 'identity') {
+    // Deployed namespaces disable SAS (disableLocalAuth), so identity is the only way in.
+    const credential = new DefaultAzureCredential(connection.credentialOptions);
+    return new EventHubConsumerClient(consumerGroup, connection.fullyQualifiedNamespace, connection.eventHubName, credential, checkpointStore, clientOptions());
+  }
+  return entityPathIn(connection.connectionString)
+    ? new EventHubConsumerClient(consumerGroup, connection.connectionString, checkpointStore, clientOptions())
+    : new EventHubConsumerClient(consumerGroup, connection.connectionString, connection.eventHubName, checkpointStore, clientOptions());
 }
 
 function entityPathIn(connectionString: string): boolean {
