@@ -61,6 +61,7 @@ export class BatchLog {
 
   /** Batches with time < before (all when omitted), newest first: a page of the history. */
   async list(options: { before?: number; limit?: number } = {}): Promise<BatchRecord[]> {
+    if (options.before !== undefined && options.before <= 0) return []; // no batch precedes time 0; the key would wrap
     const rows = await this.table.range(this.pk, { ...(options.before !== undefined && { from: batchRow(options.before - 1) }), ...(options.limit !== undefined && { limit: options.limit }) });
     return rows.map((r) => recordOf(r.entity));
   }
