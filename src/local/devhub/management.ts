@@ -20,35 +20,31 @@ export function handleManagement(request: RequestInput, hubs: Map<string, EventH
   const hub = hubs.get(name.toLowerCase());
   if (!hub) throw new HubError(Condition.notFound, `The messaging entity '${name}' could not be found.`);
   if (type === 'com.microsoft:eventhub') {
-    return {
-      status: 200,
-      description: 'OK',
-      body: {
-        name: hub.name,
-        type,
-        created_at: rhea.types.wrap_timestamp(hub.createdAt),
-        partition_count: hub.partitions.length,
-        partition_ids: hub.partitionIds,
-      },
-    };
+    return ok({
+      name: hub.name,
+      type,
+      created_at: rhea.types.wrap_timestamp(hub.createdAt),
+      partition_count: hub.partitions.length,
+      partition_ids: hub.partitionIds,
+    });
   }
   if (type === 'com.microsoft:partition') {
     const id = String(partition);
     const s = hub.partition(id).state;
-    return {
-      status: 200,
-      description: 'OK',
-      body: {
-        name: hub.name,
-        type,
-        partition: id,
-        begin_sequence_number: rhea.types.wrap_long(s.beginSequenceNumber),
-        last_enqueued_sequence_number: rhea.types.wrap_long(s.lastSequenceNumber),
-        last_enqueued_offset: s.lastOffset,
-        last_enqueued_time_utc: rhea.types.wrap_timestamp(s.lastEnqueuedTime),
-        is_partition_empty: s.isEmpty,
-      },
-    };
+    return ok({
+      name: hub.name,
+      type,
+      partition: id,
+      begin_sequence_number: rhea.types.wrap_long(s.beginSequenceNumber),
+      last_enqueued_sequence_number: rhea.types.wrap_long(s.lastSequenceNumber),
+      last_enqueued_offset: s.lastOffset,
+      last_enqueued_time_utc: rhea.types.wrap_timestamp(s.lastEnqueuedTime),
+      is_partition_empty: s.isEmpty,
+    });
   }
   throw new HubError(Condition.argument, `unknown entity type "${String(type)}" in a READ request`);
+}
+
+function ok(body: RequestReply['body']): RequestReply {
+  return { status: 200, description: 'OK', body };
 }

@@ -52,12 +52,7 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
   return {
     triggerValue: events.map((e) => bodyText(e.body)),
     triggerMetadata: {
-      PartitionContext: {
-        FullyQualifiedNamespace: partition.fullyQualifiedNamespace,
-        EventHubName: partition.eventHubName,
-        ConsumerGroup: partition.consumerGroup,
-        PartitionId: partition.partitionId,
-      },
+      PartitionContext: partitionContext(partition),
       PartitionKeyArray: events.map((e) => e.partitionKey),
       OffsetArray: events.map((e) => e.offset),
       SequenceNumberArray: events.map((e) => e.sequenceNumber),
@@ -74,12 +69,7 @@ export function eventHubSingleInput(event: ReceivedEventLike, partition: Partiti
   return {
     triggerValue: bodyText(event.body),
     triggerMetadata: {
-      PartitionContext: {
-        FullyQualifiedNamespace: partition.fullyQualifiedNamespace,
-        EventHubName: partition.eventHubName,
-        ConsumerGroup: partition.consumerGroup,
-        PartitionId: partition.partitionId,
-      },
+      PartitionContext: partitionContext(partition),
       PartitionKey: event.partitionKey,
       Offset: event.offset,
       SequenceNumber: event.sequenceNumber,
@@ -87,5 +77,15 @@ export function eventHubSingleInput(event: ReceivedEventLike, partition: Partiti
       Properties: event.properties ?? {},
       SystemProperties: systemProperties(event),
     },
+  };
+}
+
+/** The partition context both trigger shapes carry, in the host's casing. */
+function partitionContext(partition: PartitionInfo): Record<string, string> {
+  return {
+    FullyQualifiedNamespace: partition.fullyQualifiedNamespace,
+    EventHubName: partition.eventHubName,
+    ConsumerGroup: partition.consumerGroup,
+    PartitionId: partition.partitionId,
   };
 }
