@@ -25,6 +25,7 @@ const CLEANUP_EVERY = 10;
 const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = (context.df.getInput() ?? {}) as DriverInput;
   const { config } = appContext();
+  const startedAt = input.startedAt ?? context.df.currentUtcDateTime.getTime();
   const retry = new df.RetryOptions(1000, config.activityRetries + 1);
   retry.backoffCoefficient = 2;
   const time: number = input.nextBatchTime ?? (yield context.df.callActivityWithRetry(ACTIVITY.nextBatchTime, retry, {}));
@@ -38,13 +39,13 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
   } catch (err) {
     const { goOn }: { goOn: boolean } = yield context.df.callActivity(ACTIVITY.fail, { time, error: String(err instanceof Error ? err.message : err) });
     if (!goOn) return { stoppedAt: time, reason: 'a batch failed after its retries (SLUICE_ON_BATCH_FAILURE=stop)' };
-    context.df.continueAsNew({ nextBatchTime: time + config.batchIntervalMs, batches: (input.batches ?? 0) + 1 } satisfies DriverInput);
+    context.df.continueAsNew({ nextBatchTime: time + config.batchIntervalMs, batches: (input.batches ?? 0) + 1, startedAt } satisfies DriverInput);
     return undefined;
   }
-  context.df.setCustomStatus(summary);
+  context.df.setCustomStatus({ ...summary, startedAt });
   const batches = (input.batches ?? 0) + 1;
   if (batches % CLEANUP_EVERY === 0) yield context.df.callActivity(ACTIVITY.cleanup, {});
-  context.df.continueAsNew({ nextBatchTime: time + config.batchIntervalMs, batches } satisfies DriverInput);
+  context.df.continueAsNew({ nextBatchTime: time + config.batchIntervalMs, batches, startedAt } satisfies DriverInput);
   return undefined;
 };
 

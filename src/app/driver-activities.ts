@@ -8,6 +8,8 @@ export interface DriverInput {
   readonly nextBatchTime?: number;
   /** Batches run since the driver (re)started, to pace cleanup. */
   readonly batches?: number;
+  /** When this driver started (ms), carried through continueAsNew: the status page's uptime. */
+  readonly startedAt?: number;
 }
 
 export interface AllocationRef {

@@ -9,8 +9,10 @@ export async function driverState(app: AppContext, client: DriverClient): Promis
   switch (status.runtimeStatus) {
     case 'Running':
     case 'Pending':
-    case 'ContinuedAsNew':
-      return { state: 'running' };
+    case 'ContinuedAsNew': {
+      const startedAt = (status.customStatus as { startedAt?: unknown } | undefined)?.startedAt;
+      return { state: 'running', ...(typeof startedAt === 'number' && { since: startedAt }) };
+    }
     case 'Terminated':
       return { state: 'stopped', reason: desired.desired === 'stopped' ? desired.reason : 'the driver was terminated; the supervisor restarts it' };
     case 'Completed':

@@ -102,7 +102,9 @@ test('the HTTP API: status routes, clear 400s and 404s, stop and start, and a re
   const get = async (path: string) => { const r = await fetch(base + path); return { status: r.status, body: await r.json() as Record<string, unknown> }; };
   const post = async (path: string) => { const r = await fetch(base + path, { method: 'POST' }); return { status: r.status, body: await r.json() as Record<string, unknown> }; };
   assert.equal((await get('/api/streams')).status, 200);
-  assert.equal((await get('/api/streams/apptest')).status, 200);
+  const running = await get('/api/streams/apptest');
+  assert.equal(running.status, 200);
+  assert.match(JSON.stringify(running.body), /"uptimeMs":\d+/, 'a running driver reports its uptime');
   assert.equal((await get('/api/streams/nope')).status, 404);
   assert.equal((await get('/api/streams/apptest/batches?limit=abc')).status, 400);
   assert.equal((await post('/api/streams/nope/stop')).status, 404);

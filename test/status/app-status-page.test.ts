@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
+import { storageClients } from '../../src/adapters/azure/storage-clients.js';
+import { startStack, type Stack } from '../../src/local/stack.js';
+import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import { readDeadLetters } from '../../src/scheduler/dead-letter.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/log.js';
+import { BatchLog } from '../../src/wal/batch-log.js';
+import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { waitUntil } from '../support/wait.js';
+
+const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve('test-artifacts');
+const WAIT = { timeout: 15_000 };
+const STREAM = 'uitest';
+const DRIVER = `sluice-${STREAM}`;
+const T0 = 1_800_000_000_000;
+const INTERVAL = 1000;
+const VALID_EVENTS = 12;
+const MALFORMED = 'not json at all';
+
+const digits = (s: string | null | undefined): number => Number((s ?? '').replace(/[^\d]/g, ''));
+
+async function rowAttrs(page: Page, selector: string, name: string): Promise<(string | null)[]> {
+  const rows = page.locator(selector);
+  const out: (string | null)[] = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push(await rows.nth(i).getAttribute(name));
+  return out;
+}
+
+describe('status page in headless Chromium, served by the app on the local stack', () => {
+  const clock = new ManualClock(T0);
+  let stack: Stack;
+  let storage: StreamStorage;
+  let batches: BatchLog;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string | undefined;
+  const consoleErrors: string[] = [];
+  const offsite: string[] = [];
+
+  /** Moves the clock one batch interval and waits until the driver committed that batch. */
+  async function runBatch(): Promise<number> {
+    await waitUntil(() => clock.waiting > 0, 'the driver waits on its batch timer');
+    clock.advance(INTERVAL);
+    const time = clock.now();
+    await waitUntil(async () => (await batches.get(time))?.status === 'completed', `batch ${time} completed`);
+    return time;
+  }
+
+  before(async () => {
+    stack = await startStack({
+      clock, port: 0, hubPort: 0, partitions: 2, log: silentLogger,
+      settings: { SLUICE_STREAM_NAME: STREAM, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '2', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
+    });
+    storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
+    batches = new BatchLog(storage.wal, STREAM);
+    await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the supervisor started the driver');
+
+    const hubConnection = stack.eventHubConnectionString;
+    assert.ok(hubConnection, 'the stack runs the dev hub (no identity-based EventHubConnection in the environment)');
+    const producer = new EventHubProducerClient(hubConnection, stack.config.eventHubName);
+    try {
+      for (const partitionId of ['0', '1']) {
+        const batch = await producer.createBatch({ partitionId });
+        for (let i = 0; i < VALID_EVENTS / 2; i++) {
+          const n = Number(partitionId) * 100 + i;
+          assert.ok(batch.tryAdd({ body: { id: `v${n}`, ts: T0, user: `u${n % 3}`, page: `/p${n % 4}`, country: 'NL', device: 'mobile', durationMs: n } }));
+        }
+        if (partitionId === '1') assert.ok(batch.tryAdd({ body: MALFORMED }));
+        await producer.sendBatch(batch);
+      }
+    } finally {
+      await producer.close();
+    }
+    const checkpoints = new CheckpointStore(storage.wal, STREAM);
+    await waitUntil(async () => (await checkpoints.list()).reduce((n, c) => n + c.events, 0) === VALID_EVENTS + 1, 'receivers stored every event');
+    // Batches until every event was allocated and the malformed one dead-lettered, then two empty ones.
+    const allocated = async () => (await batches.list()).reduce((n, b) => n + b.allocation.records, 0);
+    for (let i = 0; (await allocated()) < VALID_EVENTS + 1; i++) {
+      assert.ok(i < 10, 'the events were allocated within 10 batches');
+      await runBatch();
+    }
+    await runBatch();
+    await runBatch();
+    assert.equal((await readDeadLetters(storage.deadLetters, `${STREAM}/`)).length, 1);
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1360, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    // The page must work offline: anything not from the local host is refused and recorded.
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith(stack.host.url)) return route.continue();
+      offsite.push(route.request().url());
+      return route.abort();
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.goto(`${stack.host.url}/api/streams/${STREAM}/ui?refresh=300`);
+    await page.waitForSelector('#conn[data-conn="live"]', WAIT);
+  });
+
+  after(async () => {
+    await context?.close();
+    await stack?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  test('the header shows the stream running', async () => {
+    assert.equal(await page.textContent('#stream-name'), STREAM);
+    await page.waitForSelector('#state[data-state="running"]', WAIT);
+    assert.equal((await page.textContent('#state'))?.trim(), 'Running');
+    assert.equal(await page.textContent('#s-batch'), '1 s');
+  });
+
+  test('each chart has one point per completed batch shown', async () => {
+    const statuses = await rowAttrs(page, '#batch-table tbody tr', 'data-status');
+    const completedShown = statuses.filter((s) => s === 'completed' || s === 'cleaned').length;
+    const completedInWal = (await batches.list()).filter((b) => b.completion).length;
+    assert.ok(completedShown >= 3, `at least three completed batches are shown (${completedShown})`);
+    assert.equal(completedShown, completedInWal, 'the table shows every completed batch of this short history');
+    for (const metric of ['input-rate', 'scheduling-delay', 'processing-time', 'total-delay']) {
+      assert.equal(await page.locator(`svg.timeline[data-metric="${metric}"] circle.pt`).count(), completedShown, metric);
+    }
+  });
+
+  test('the batches table shows the WAL\'s batches, newest first, with their record counts', async () => {
+    const wal = await batches.list();
+    const rows = page.locator('#batch-table tbody tr');
+    const times = (await rowAttrs(page, '#batch-table tbody tr', 'data-time')).map(Number);
+    assert.deepEqual(times, wal.slice(0, 20).map((b) => b.time));
+    for (let i = 0; i < times.length; i++) {
+      const records = digits(await rows.nth(i).locator('td').nth(1).textContent());
+      assert.equal(records, wal[i]!.allocation.records, `records of batch ${times[i]}`);
+    }
+    assert.equal(wal.reduce((n, b) => n + b.allocation.records, 0), VALID_EVENTS + 1, 'the WAL holds every event sent');
+    await page.screenshot({ path: join(ARTIFACTS, 'app-status-page.png'), fullPage: true });
+  });
+
+  test('the dead-letter count is 1, the malformed event', async () => {
+    assert.equal(await page.textContent('#dl-count'), '1');
+    assert.equal(await page.locator('#dead-letters tbody tr').count(), 1);
+    assert.match((await page.locator('#dead-letters tbody tr td').last().textContent()) ?? '', new RegExp(MALFORMED));
+  });
+
+  test('clicking a batch opens its detail', async () => {
+    const [dead] = await readDeadLetters(storage.deadLetters, `${STREAM}/`);
+    const record = (await batches.get(dead!.batchTime))!;
+    await page.click(`#batch-table tbody tr[data-time="${record.time}"]`);
+    await page.waitForSelector('#detail[open]', WAIT);
+    await page.waitForSelector('#detail-message', { state: 'hidden', ...WAIT });
+    assert.match((await page.textContent('#detail-title')) ?? '', /^Batch /);
+    assert.equal(await page.getAttribute('#detail-status', 'data-state'), 'completed');
+    const ranges = page.locator('#detail-ranges tbody tr');
+    let records = 0;
+    for (let i = 0; i < (await ranges.count()); i++) records += digits(await ranges.nth(i).locator('td').nth(1).textContent());
+    assert.equal(records, record.allocation.records, 'the partition ranges add up to the WAL\'s record count');
+    assert.equal(await page.locator('#detail-dead-letters tbody tr').count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'app-status-page-batch-detail.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#detail', { state: 'hidden', ...WAIT });
+  });
+
+  test('no console errors and nothing fetched from outside', () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(offsite, []);
+  });
+
+  test('after POST stop, the page shows the stream stopped on its next refresh', async () => {
+    const response = await fetch(`${stack.host.url}/api/streams/${STREAM}/stop`, { method: 'POST' });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { stopped: true });
+    await page.waitForSelector('#state[data-state="stopped"]', WAIT);
+    assert.equal((await page.textContent('#state'))?.trim(), 'Stopped');
+    assert.equal(await page.getAttribute('#health', 'data-level'), 'stopped');
+    await page.evaluate('window.scrollTo(0, 0)'); // closing the detail scrolled to the batch row
+    await page.screenshot({ path: join(ARTIFACTS, 'app-status-page-stopped.png') });
+    assert.deepEqual(consoleErrors, []);
+  });
+});
