@@ -158,9 +158,10 @@ export const APP_JS = String.raw`(function () {
 
   /** A value axis from 0 with at most 5 round ticks (steps of 1, 2 or 5 × 10^k). */
   function niceScale(max) {
-    if (!(max > 0)) max = 1;
+    if (!(max > 0)) max = 4; // an all-zero chart gets whole-number ticks, not 0.25 steps that round alike
     var raw = max / 4, p = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / p;
     var step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+    if (step < 1 && max >= 1) step = 1;
     return { top: Math.ceil(max / step - 1e-9) * step, step: step };
   }
 
