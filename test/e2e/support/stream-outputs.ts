@@ -1,0 +1,89 @@
+import { ContainerClient } from '@azure/storage-blob';
+import { readDeadLetters, type DeadLetter } from '../../../src/scheduler/dead-letter.js';
+import type { DevHub } from '../../../src/local/devhub/dev-hub.js';
+import { CHECKPOINT_CONTAINER } from '../../../src/local/host/eventhub-trigger.js';
+import type { StreamStorage } from '../../../src/ports/stream-storage.js';
+import { BatchLog } from '../../../src/wal/batch-log.js';
+import { CheckpointStore } from '../../../src/wal/checkpoint-store.js';
+import type { BatchRecord } from '../../../src/wal/wal-events.js';
+
+/** Reads what a stream wrote, as a user of the outputs would, and whether it has drained. */
+export class StreamOutputs {
+  readonly batches: BatchLog;
+  readonly checkpoints: CheckpointStore;
+
+  constructor(readonly storage: StreamStorage, readonly stream: string) {
+    this.batches = new BatchLog(storage.wal, stream);
+    this.checkpoints = new CheckpointStore(storage.wal, stream);
+  }
+
+  /** Every JSON line of every `<prefix><batchTime>.ndjson` of the Blob sink. */
+  async blobLines(prefix: string): Promise<unknown[]> {
+    const lines: unknown[] = [];
+    for (const name of await this.storage.output.list(prefix)) {
+      if (!new RegExp(`^${prefix}\\d+\\.ndjson$`).test(name)) continue;
+      for (const line of Buffer.from((await this.storage.output.get(name))!).toString().split('\n')) if (line) lines.push(JSON.parse(line));
+    }
+    return lines;
+  }
+
+  /** Sums the `{"key","value"}` lines of a Blob sink over all its batches. */
+  async blobTotals(prefix: string): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (const { key, value } of (await this.blobLines(prefix)) as { key: string; value: number }[]) totals.set(key, (totals.get(key) ?? 0) + value);
+    return totals;
+  }
+
+  /** The Table sink's rows of one partition, key to value. */
+  async tableValues(partition: string): Promise<Map<string, number>> {
+    return new Map((await this.storage.outputTable.range(partition)).map((r) => [String(r.entity['key']), Number(r.entity['value'])]));
+  }
+
+  deadLetters(): Promise<DeadLetter[]> {
+    return readDeadLetters(this.storage.deadLetters, `${this.stream}/`);
+  }
+
+  /** Events the receivers made durable, over all partitions. */
+  async storedEvents(): Promise<number> {
+    return (await this.checkpoints.list()).reduce((n, c) => n + c.events, 0);
+  }
+
+  /** Every batch, oldest first. */
+  async allBatches(): Promise<BatchRecord[]> {
+    return (await this.batches.list()).reverse();
+  }
+
+  /**
+   * True once every partition's receiver checkpoint reached the hub's last sequence number
+   * (`hubEnds`, partition to number) and a committed batch's allocation reaches every checkpoint:
+   * then all the hub holds went through the receivers, and whatever they stored is in committed
+   * outputs. Counts are not part of it, so a lost event shows as a wrong total, not a timeout.
+   */
+  async drained(hubEnds: ReadonlyMap<string, number>): Promise<boolean> {
+    const checkpoints = await this.checkpoints.list();
+    for (const [partition, last] of hubEnds) if (!checkpoints.some((c) => c.partition === partition && c.lastSeq >= last)) return false;
+    const latest = (await this.batches.list({ limit: 5 })).find((b) => b.status === 'completed' || b.status === 'cleaned');
+    if (!latest) return false;
+    return checkpoints.every((c) => latest.allocation.ranges.some((r) => r.source === c.source && r.partition === c.partition && r.upTo >= c.lastSeq));
+  }
+}
+
+/** Each non-empty partition's last sequence number, from the dev hub. */
+export function hubEnds(hub: DevHub, eventHub: string, partitions: number): Map<string, number> {
+  const ends = new Map<string, number>();
+  for (let p = 0; p < partitions; p++) {
+    const state = hub.partitionState(eventHub, String(p));
+    if (!state.isEmpty) ends.set(String(p), state.lastSequenceNumber);
+  }
+  return ends;
+}
+
+/**
+ * Deletes the Event Hubs trigger's partition ownership claims, as their expiry would after a host
+ * died (60 s in the SDK): the next host then claims every partition at once. Checkpoints stay.
+ */
+export async function expireOwnerships(storageConnectionString: string): Promise<void> {
+  const container = new ContainerClient(storageConnectionString, CHECKPOINT_CONTAINER);
+  if (!(await container.exists())) return;
+  for await (const blob of container.listBlobsFlat()) if (blob.name.includes('/ownership/')) await container.deleteBlob(blob.name);
+}
