@@ -75,7 +75,6 @@ describe('.funcignore', () => {
     'dist/deploy/host.json',
     'tsconfig.json',
     'infra/main.bicep',
-    'readme-parts/deploy.md',
     'local.settings.json',
     'local.settings.example.json',
     '.azurite/__blobstorage__/x',
