@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const start = fileURLToPath(new URL('../../src/local/start.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [start, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+test('npm start: a bad flag value names the flag and the rule, and exits 2 before starting anything', () => {
+  const r = run('--port', 'abc');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--port "abc" must be a whole number/);
+  assert.match(r.stderr, /--memory/, 'the usage follows');
+});
+
+test('npm start: an unknown flag is a usage error', () => {
+  const r = run('--bogus');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Unknown option '--bogus'/);
+});
+
+test('npm start: a broken setting stops it with the config error, naming the setting', () => {
+  const r = spawnSync(process.execPath, [start, '--memory', '--port', '0', '--hub-port', '0'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, SLUICE_BATCH_INTERVAL: '10x' } });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /SLUICE_BATCH_INTERVAL="10x" is invalid/);
+});
