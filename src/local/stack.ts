@@ -91,7 +91,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (eventHubConnectionString) process.env['EventHubConnection'] = eventHubConnectionString;
     configureApp({ clock, log, ...(options.job && { job: options.job }), ...(options.wrapStorage && { wrapStorage: options.wrapStorage }) });
     let runtime: DurableRuntime | undefined;
-    const extension = createDurableExtension();
+    let stopping = false;
+    // Work still in flight when the stack stops fails with "runtime is stopped": expected, not news.
+    const extension = createDurableExtension({ onError: (error) => { if (!stopping) log.error('durable runtime error', { error: String(error) }); } });
     const host = await startLocalHost({
       appDir, env: process.env, port: options.port ?? 7071, clock, storageConnectionString,
       durable: {
@@ -108,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       config, host, runtime: runtime!, storageConnectionString, ...(eventHubConnectionString && { eventHubConnectionString }),
       ...(hub && { hub }), ...(azurite && { azurite }),
       async stop() {
+        stopping = true;
         await host.stop();
         await flushReceivers();
         for (const s of started.reverse()) await s.close();
