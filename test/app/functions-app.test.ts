@@ -10,7 +10,7 @@ import { readDeadLetters } from '../../src/scheduler/dead-letter.js';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
 import { storageClients } from '../../src/adapters/azure/storage-clients.js';
 import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { waitUntil } from '../support/wait.js';
+import { runOneBatch, waitUntil } from '../support/wait.js';
 
 const T0 = 1_800_000_000_000;
 const INTERVAL = 1000;
@@ -30,14 +30,7 @@ before(async () => {
 });
 after(() => stack.stop());
 
-/** Moves the clock one batch interval and waits until the driver committed that batch. */
-async function runBatch(): Promise<number> {
-  await waitUntil(() => clock.waiting > 0, 'the driver waits on its batch timer');
-  clock.advance(INTERVAL);
-  const time = clock.now();
-  await waitUntil(async () => (await batches.get(time))?.status === 'completed', `batch ${time} completed`);
-  return time;
-}
+const runBatch = (): Promise<number> => runOneBatch(clock, batches, INTERVAL);
 
 async function blobCounts(prefix: string): Promise<Map<string, number>> {
   const totals = new Map<string, number>();

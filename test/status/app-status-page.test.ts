@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openOfflineBrowser, type OfflineBrowser } from './offline-browser.js';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
 import { storageClients } from '../../src/adapters/azure/storage-clients.js';
 import { startStack, type Stack } from '../../src/local/stack.js';
@@ -14,9 +14,8 @@ import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
 import { BatchLog } from '../../src/wal/batch-log.js';
 import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
-import { waitUntil } from '../support/wait.js';
+import { runOneBatch, waitUntil } from '../support/wait.js';
 
-const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
 const WAIT = { timeout: 15_000 };
 const STREAM = 'uitest';
@@ -40,20 +39,12 @@ describe('status page in headless Chromium, served by the app on the local stack
   let stack: Stack;
   let storage: StreamStorage;
   let batches: BatchLog;
-  let context: BrowserContext;
   let page: Page;
-  let userDataDir: string | undefined;
-  const consoleErrors: string[] = [];
-  const offsite: string[] = [];
+  let browser: OfflineBrowser | undefined;
+  let consoleErrors: string[] = [];
+  let offsite: string[] = [];
 
-  /** Moves the clock one batch interval and waits until the driver committed that batch. */
-  async function runBatch(): Promise<number> {
-    await waitUntil(() => clock.waiting > 0, 'the driver waits on its batch timer');
-    clock.advance(INTERVAL);
-    const time = clock.now();
-    await waitUntil(async () => (await batches.get(time))?.status === 'completed', `batch ${time} completed`);
-    return time;
-  }
+  const runBatch = (): Promise<number> => runOneBatch(clock, batches, INTERVAL);
 
   before(async () => {
     stack = await startStack({
@@ -92,29 +83,18 @@ describe('status page in headless Chromium, served by the app on the local stack
     await runBatch();
     assert.equal((await readDeadLetters(storage.deadLetters, `${STREAM}/`)).length, 1);
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1360, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // The page must work offline: anything not from the local host is refused and recorded.
-    await context.route('**/*', (route) => {
-      if (route.request().url().startsWith(stack.host.url)) return route.continue();
-      offsite.push(route.request().url());
-      return route.abort();
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    browser = await openOfflineBrowser(stack.host.url);
+    page = browser.page;
+    consoleErrors = browser.consoleErrors;
+    offsite = browser.offsite;
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.goto(`${stack.host.url}/api/streams/${STREAM}/ui?refresh=300`);
     await page.waitForSelector('#conn[data-conn="live"]', WAIT);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await stack?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test('the header shows the stream running', async () => {

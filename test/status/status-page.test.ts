@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openOfflineBrowser, type OfflineBrowser } from './offline-browser.js';
 import { startAzurite, type Azurite } from '../../src/local/azurite.js';
 import type { StreamStorage } from '../../src/ports/stream-storage.js';
 import { summarize } from '../../src/scheduler/stream-engine.js';
@@ -14,7 +14,6 @@ import { BatchLog } from '../../src/wal/batch-log.js';
 import { azuriteStorage } from '../support/backends.js';
 import { BATCH_MS, produceStream, STREAM, type ProducedStream } from './stream-fixture.js';
 
-const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
 const WAIT = { timeout: 15_000 };
 
@@ -50,14 +49,13 @@ describe('status page in headless Chromium, over a real stream on Azurite', () =
   let produced: ProducedStream;
   let server: Server;
   let origin: string;
-  let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: OfflineBrowser | undefined;
   let failing = false;
   let served = 0;
   const servedWaiters: { at: number; resolve: () => void }[] = [];
-  const consoleErrors: string[] = [];
-  const offsite: string[] = [];
+  let consoleErrors: string[] = [];
+  let offsite: string[] = [];
 
   /** Resolves once the server has answered `count` more stream-status requests: one per page refresh. */
   function refreshes(count: number): Promise<void> {
@@ -91,30 +89,19 @@ describe('status page in headless Chromium, over a real stream on Azurite', () =
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1360, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // The page must work offline: anything not from our server is refused and recorded.
-    await context.route('**/*', (route) => {
-      if (route.request().url().startsWith(origin)) return route.continue();
-      offsite.push(route.request().url());
-      return route.abort();
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    browser = await openOfflineBrowser(origin);
+    page = browser.page;
+    consoleErrors = browser.consoleErrors;
+    offsite = browser.offsite;
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.goto(`${origin}/api/streams/${STREAM}/ui?refresh=300`);
     await page.waitForSelector('#conn[data-conn="live"]', WAIT);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await azurite?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test('the header shows the stream, its state and totals from the WAL', async () => {
