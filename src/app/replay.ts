@@ -1,6 +1,6 @@
 import { prefixedEntityTable, prefixedObjectStore } from '../adapters/prefixed.js';
 import { StreamingContext } from '../dstream/streaming-context.js';
-import { StreamEngine, summarize, type BatchSummary } from '../scheduler/stream-engine.js';
+import { StreamEngine, type BatchSummary } from '../scheduler/stream-engine.js';
 import type { AppContext } from './app-context.js';
 import { job } from './job.js';
 
@@ -45,5 +45,5 @@ export async function replayBatch(app: AppContext, from: number, to: number, tim
   await engine.context.batches.zeroTime(await app.engine.zeroTime());
   const allocation = await engine.context.batches.allocate({ ...original.allocation });
   await Promise.all(engine.planTasks(allocation).map((p) => engine.runTask(time, p.task)));
-  return summarize(allocation, await engine.commitBatch(time));
+  return engine.commitBatch(time);
 }

@@ -120,12 +120,15 @@ export function readConnection(name: string, env: Env = settingsEnvironment()): 
   return connection;
 }
 
-/** The well-known Azurite development account (public, documented by Microsoft). */
+/** The well-known Azurite development account and key (public, documented by Microsoft). */
+export const DEV_ACCOUNT = 'devstoreaccount1';
+export const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** UseDevelopmentStorage=true: Azurite on its default ports. */
 export const DEVELOPMENT_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;' +
-  'QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;';
+  `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
+  `BlobEndpoint=http://127.0.0.1:10000/${DEV_ACCOUNT};TableEndpoint=http://127.0.0.1:10002/${DEV_ACCOUNT};` +
+  `QueueEndpoint=http://127.0.0.1:10001/${DEV_ACCOUNT};`;
 
 /**
  * The process environment with local.settings.json's Values beneath it, as Core Tools does:

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { DEV_ACCOUNT, DEV_KEY } from '../config/config.js';
 
 /**
  * In-process Azurite (blob, queue, table) on free ports. Azurite's package main is its VS Code
@@ -33,8 +34,6 @@ export interface Azurite {
   close(): Promise<void>;
 }
 
-export const DEV_ACCOUNT = 'devstoreaccount1';
-export const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const require = createRequire(import.meta.url);
 function load<T>(path: string): T {

@@ -34,7 +34,7 @@ export class BufferedReceiver {
     this.start();
     for (const e of events) {
       this.buffer.push(e);
-      this.bufferedBytes += typeof e.body === 'string' ? e.body.length : e.body.byteLength;
+      this.bufferedBytes += bodySize(e);
     }
     // Back-pressure: a full buffer is stored before the call returns.
     if (this.bufferedBytes >= this.maxBlockBytes) await this.flush();
@@ -55,7 +55,7 @@ export class BufferedReceiver {
         return await this.inner.receive(events);
       } catch (err) {
         this.buffer = events.concat(this.buffer); // keep them for the next flush
-        this.bufferedBytes = this.buffer.reduce((n, e) => n + (typeof e.body === 'string' ? e.body.length : e.body.byteLength), 0);
+        this.bufferedBytes = this.buffer.reduce((n, e) => n + bodySize(e), 0);
         this.log.error('unreliable receiver flush failed; events stay buffered', { error: String(err), buffered: this.buffer.length });
         return undefined;
       }
@@ -77,4 +77,9 @@ export class BufferedReceiver {
       if (!this.stop.signal.aborted) await this.flush();
     }
   }
+}
+
+/** Body size, for the buffer's fill level (characters for text: close enough to cut on). */
+function bodySize(e: ReceivedEvent): number {
+  return typeof e.body === 'string' ? e.body.length : e.body.byteLength;
 }

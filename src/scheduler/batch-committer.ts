@@ -2,6 +2,7 @@ import { KeyedMap } from '../dstream/keyed.js';
 import { isValidTime, type BatchContext, type MapSideCombine, type StreamNode } from '../dstream/node.js';
 import type { BatchCompleted } from '../wal/wal-events.js';
 import { deadLetterBlobName, deadLetterOfRecord, writeDeadLetters, type DeadLetter } from './dead-letter.js';
+import { summarize, type BatchSummary } from './batch-summary.js';
 import type { EngineContext } from './engine-context.js';
 import { decodePartial, mergePartials, type Partial } from './partial.js';
 import { partialName } from './task-runner.js';
@@ -14,10 +15,10 @@ import { planTasks } from './task-planner.js';
  * the same partials and the state of earlier batches give the same outputs. A completed batch is
  * a no-op, so a retried commit never writes twice.
  */
-export async function commitBatch(ctx: EngineContext, time: number, zeroTime: number): Promise<BatchCompleted> {
+export async function commitBatch(ctx: EngineContext, time: number, zeroTime: number): Promise<BatchSummary> {
   const batch = await ctx.batches.get(time);
   if (!batch) throw new Error(`batch ${time} of stream ${ctx.stream} is not allocated`);
-  if (batch.completion) return batch.completion;
+  if (batch.completion) return summarize(batch.allocation, batch.completion);
   const commitStart = ctx.clock.now();
   const plans = planTasks(batch.allocation, ctx.maxTasksPerBatch);
   const partials = await Promise.all(plans.map(async (p): Promise<Partial> => {
@@ -72,5 +73,5 @@ export async function commitBatch(ctx: EngineContext, time: number, zeroTime: nu
     deadLettered: deadLetters.length + partials.reduce((n, p) => n + p.summary.deadLettered, 0),
   };
   await ctx.batches.complete(completion);
-  return completion;
+  return summarize(batch.allocation, completion);
 }

@@ -2,13 +2,16 @@ import { BlockStore } from '../receiver/block-store.js';
 import { StateStore } from '../state/state-store.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
-import type { BatchAllocated, BatchCompleted, BatchRecord, TaskSummary } from '../wal/wal-events.js';
+import type { BatchAllocated, BatchRecord, TaskSummary } from '../wal/wal-events.js';
 import { allocateBatch } from './batch-allocator.js';
 import { commitBatch } from './batch-committer.js';
+import type { BatchSummary } from './batch-summary.js';
 import { cleanUp, type CleanupResult } from './cleaner.js';
 import type { EngineContext } from './engine-context.js';
 import { runTask } from './task-runner.js';
 import { planTasks, type TaskPlan } from './task-planner.js';
+
+export { summarize, type BatchSummary } from './batch-summary.js';
 
 /** The engine's settings and dependencies; the stores it derives from them complete its context. */
 export type EngineOptions = Omit<EngineContext, 'blocks' | 'checkpoints' | 'batches' | 'state'> & {
@@ -16,16 +19,6 @@ export type EngineOptions = Omit<EngineContext, 'blocks' | 'checkpoints' | 'batc
   readonly blockStream?: string;
 };
 
-/** The figures Spark's Streaming tab shows for a batch. */
-export interface BatchSummary {
-  readonly time: number;
-  readonly records: number;
-  readonly tasks: number;
-  readonly schedulingDelayMs: number;
-  readonly processingMs: number;
-  readonly totalDelayMs: number;
-  readonly deadLettered: number;
-}
 
 /**
  * The driver's steps over one stream: allocate, plan, run tasks, commit, clean up. The local
@@ -86,7 +79,7 @@ export class StreamEngine {
     return runTask(this.context, time, task);
   }
 
-  async commitBatch(time: number): Promise<BatchCompleted> {
+  async commitBatch(time: number): Promise<BatchSummary> {
     return commitBatch(this.context, time, await this.zeroTime());
   }
 
@@ -108,18 +101,6 @@ export class StreamEngine {
     const allocation = await this.allocateBatch(time);
     const plans = this.planTasks(allocation);
     await Promise.all(plans.map((p) => this.runTask(time, p.task)));
-    return summarize(allocation, await this.commitBatch(time));
+    return this.commitBatch(time);
   }
-}
-
-export function summarize(allocation: BatchAllocated, completion: BatchCompleted): BatchSummary {
-  return {
-    time: completion.time,
-    records: allocation.records,
-    tasks: completion.tasks.length,
-    schedulingDelayMs: Math.max(0, completion.startedAt - completion.time),
-    processingMs: completion.completedAt - completion.startedAt,
-    totalDelayMs: Math.max(0, completion.completedAt - completion.time),
-    deadLettered: completion.deadLettered,
-  };
 }

@@ -1,7 +1,5 @@
 import type { ObjectStore } from '../ports/object-store.js';
-import { pad } from '../wal/keys.js';
-
-const TIME_DIGITS = 15;
+import { padTime } from '../wal/keys.js';
 
 /**
  * Window slices and keyed state, persisted per (operator, batch time) as JSON objects. A batch's
@@ -12,7 +10,7 @@ export class StateStore {
   constructor(private readonly objects: ObjectStore, private readonly stream: string) {}
 
   private name(node: string, time: number): string {
-    return `${this.stream}/${node}/${pad(time, TIME_DIGITS)}.json`;
+    return `${this.stream}/${node}/${padTime(time)}.json`;
   }
 
   async get<T>(node: string, time: number): Promise<T | undefined> {

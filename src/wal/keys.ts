@@ -7,6 +7,8 @@ const TIME_DIGITS = 15;
 const TIME_CEILING = 10 ** TIME_DIGITS - 1;
 
 export const pad = (n: number, digits = SEQ_DIGITS): string => String(n).padStart(digits, '0');
+/** A batch time, zero-padded: state snapshots and per-batch blob prefixes sort by time. */
+export const padTime = (time: number): string => pad(time, TIME_DIGITS);
 
 export const receiverPartitionKey = (stream: string, source: string, partition: string): string => `rcv~${stream}~${source}~${partition}`;
 export const receiverPartitionPrefix = (stream: string): string => `rcv~${stream}~`;
@@ -21,4 +23,4 @@ export const streamPartitionKey = (stream: string): string => `str~${stream}`;
 
 export const blockBlobName = (stream: string, source: string, partition: string, first: number, last: number): string =>
   `${stream}/${source}/${partition}/${pad(first)}-${pad(last)}.ndjson`;
-export const batchPrefix = (stream: string, time: number): string => `${stream}/${pad(time, TIME_DIGITS)}/`;
+export const batchPrefix = (stream: string, time: number): string => `${stream}/${padTime(time)}/`;
