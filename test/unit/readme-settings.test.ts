@@ -1,21 +1,26 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { SETTING_LIST } from '../../src/config/settings.js';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const root = new URL('../../../', import.meta.url);
+const configuration = readFileSync(new URL('docs/configuration.md', root), 'utf8');
+/** The README and every page under docs/: the user's manual as a whole. */
+const manual = [new URL('README.md', root), ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => new URL(`docs/${f}`, root))];
 
-test('the README settings table lists every setting with its default and rule', () => {
+test('the configuration page lists every setting with its default and rule', () => {
   for (const s of SETTING_LIST) {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${s.name}\` |`));
-    assert.ok(row, `README has no row for ${s.name}`);
-    assert.ok(row.includes(`| \`${s.default}\` |`), `README row for ${s.name} does not show its default ${s.default}`);
-    assert.ok(row.includes(s.rule.replace(/\|/g, '\\|')), `README row for ${s.name} does not state its rule`);
+    const row = configuration.split('\n').find((line) => line.startsWith(`| \`${s.name}\` |`));
+    assert.ok(row, `docs/configuration.md has no row for ${s.name}`);
+    assert.ok(row.includes(`| \`${s.default}\` |`), `docs/configuration.md row for ${s.name} does not show its default ${s.default}`);
+    assert.ok(row.includes(s.rule.replace(/\|/g, '\\|')), `docs/configuration.md row for ${s.name} does not state its rule`);
   }
 });
 
-test('the README names no SLUICE_ setting that does not exist', () => {
+test('the manual names no SLUICE_ setting that does not exist', () => {
   const names = new Set(SETTING_LIST.map((s) => s.name));
-  const mentioned = new Set(readme.match(/SLUICE_[A-Z_]+[A-Z]/g) ?? []);
-  for (const m of mentioned) if (m !== 'SLUICE_CHROMIUM') assert.ok(names.has(m), `README mentions ${m}, which is not a setting`);
+  for (const page of manual) {
+    const mentioned = new Set(readFileSync(page, 'utf8').match(/SLUICE_[A-Z_]+[A-Z]/g) ?? []);
+    for (const m of mentioned) if (m !== 'SLUICE_CHROMIUM') assert.ok(names.has(m), `${page.pathname} mentions ${m}, which is not a setting`);
+  }
 });
