@@ -4,7 +4,7 @@ import { parseSize } from './size.js';
 
 /**
  * Every app setting Sluice reads, with its default and rule: the one source of truth. The config
- * module parses these, the README's settings table and local.settings.example.json are checked
+ * module parses these, the settings table in docs/configuration.md and local.settings.example.json are checked
  * against them, and so is the Bicep in infra/ (see test/unit/settings-contract.test.ts).
  */
 export interface SettingSpec<T> {

@@ -27,7 +27,7 @@ export interface StreamStatus {
   receiverMode: StreamHandle['config']['receiverMode'];
   /** Batches that produced results since the stream first started; see completedBatchesExact. */
   completedBatches: number;
-  /** False when skipped batches may hide before the newest HEADER_WINDOW rows (see readme). */
+  /** False when skipped batches may hide before the newest HEADER_WINDOW rows (see docs/operations.md). */
   completedBatchesExact: boolean;
   /** Records that went through a completed batch (exact under the same condition); null when none in view completed. */
   recordsProcessed: number | null;
