@@ -4,8 +4,8 @@
 // Azure/bicep-types-az repository (generated/<provider>/<namespace>/<apiVersion>/types.json),
 // the data the Bicep compiler embeds. test/infra/ checks every template against this copy.
 //
-//   node infra/scripts/trim-bicep-types.mjs --source <bicep-types-az checkout or bare git dir> [--commit <sha>]
-//   node infra/scripts/trim-bicep-types.mjs --check      # which declared types the copy lacks
+//   npm run infra:types -- --source <bicep-types-az checkout or bare git dir> [--commit <sha>]
+//   npm run infra:types -- --check      # which declared types the copy lacks
 //
 // The files are read and written with the `bicep-types` package (readTypesJson, buildIndex,
 // writeTypesJson, writeIndexJson), so the copy keeps the published format. Trimming keeps each
@@ -78,13 +78,15 @@ function sourceReader(/** @type {string} */ source, /** @type {string | undefine
   }
   const git = (/** @type {string[]} */ args) => execFileSync('git', ['--git-dir', source, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const commit = commitArg ?? git(['rev-parse', 'HEAD']).trim();
-  const providers = git(['ls-tree', '--name-only', `${commit}:generated`]).split('\n').filter(Boolean);
+  // One listing of every types.json; with a partial clone (--filter=blob:none) only the files read are fetched.
+  const all = git(['ls-tree', '-r', '--name-only', commit, 'generated/'])
+    .split('\n')
+    .filter((p) => p.endsWith('/types.json'))
+    .map((p) => p.slice('generated/'.length));
   return {
     commit,
     list: (/** @type {string} */ namespace, /** @type {string} */ version) =>
-      providers
-        .map((provider) => `${provider}/${namespace}/${version}/types.json`)
-        .filter((path) => git(['ls-tree', '--name-only', commit, `generated/${path}`]).trim() !== ''),
+      all.filter((path) => path.toLowerCase().endsWith(`/${namespace}/${version}/types.json`.toLowerCase())),
     read: (/** @type {string} */ path) => git(['show', `${commit}:generated/${path}`]),
     licence: () => git(['show', `${commit}:LICENSE`]),
   };
@@ -138,7 +140,7 @@ function main() {
     const copied = copiedTypes();
     const missing = [...declared].filter(([key]) => !copied.has(key.toLowerCase()));
     for (const [key, where] of missing)
-      console.error(`${where.join(', ')}: ${key} is not in infra/types; run infra/scripts/trim-bicep-types.mjs --source <bicep-types-az>`);
+      console.error(`${where.join(', ')}: ${key} is not in infra/types; run npm run infra:types -- --source <bicep-types-az>`);
     console.log(missing.length === 0 ? `infra/types holds all ${declared.size} declared resource types` : '');
     process.exit(missing.length === 0 ? 0 : 1);
   }

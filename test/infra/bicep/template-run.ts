@@ -226,7 +226,7 @@ export class TemplateRun {
         this.report(
           decl.loc,
           `resource '${name}': ${decl.typeKey} is not in Azure's type data (infra/types): either no such type and API version exists, ` +
-            'or the trimmed copy needs regenerating with infra/scripts/trim-bicep-types.mjs',
+            'or the trimmed copy needs regenerating: npm run infra:types -- --source <bicep-types-az>',
         );
       const instances = this.instances(decl.body, new Map());
       if (found) for (const i of instances) if (i.deployed) this.checkResource(decl, found, i.value);
