@@ -142,6 +142,14 @@ const MUTATIONS: readonly Mutation[] = [
     message: 'cannot be a child of',
   },
   {
+    name: 'a child resource without its parent',
+    file: 'infra/app/storage.bicep',
+    from: "  parent: account\n  name: 'default'\n}\n\nresource containers",
+    to: "  name: 'default' // no parent\n}\n\nresource containers",
+    expectLine: 'no parent',
+    message: 'without parent: takes 2',
+  },
+  {
     name: 'a module without the scope its template needs',
     file: 'infra/main.bicep',
     from: "module identity 'app/identity.bicep' = {\n  name: 'identity'\n  scope: rg\n",

@@ -246,6 +246,19 @@ export class TemplateRun {
       else if (ownType.slice(0, ownType.lastIndexOf('/')) !== parentType)
         this.report(parent.loc, `resource '${decl.name}': ${decl.typeKey} cannot be a child of ${p.decl.typeKey}`);
     }
+    // A child resource is named by its last segment under `parent:`, or by all its segments without one.
+    const nameEntry = value.props.get('name');
+    const segments = decl.typeKey.split('@')[0]!.split('/').length - 1;
+    if (nameEntry?.value.kind === 'string') {
+      const given = nameEntry.value.value.split('/').length;
+      const want = parent ? 1 : segments;
+      if (given !== want)
+        this.report(
+          nameEntry.loc,
+          `resource '${decl.name}': the name ${show(nameEntry.value)} has ${given} segment(s); a ${decl.typeKey.split('@')[0]} ` +
+            (parent ? 'under parent: takes 1' : `without parent: takes ${segments}, or set parent:`),
+        );
+    }
     const dependsOn = value.props.get('dependsOn')?.value;
     for (const dep of dependsOn?.kind === 'array' ? dependsOn.items : [])
       if (dep.value.kind !== 'symbol') this.report(dep.loc, `resource '${decl.name}': dependsOn items must name resources or modules, got ${show(dep.value)}`);
