@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +9,24 @@ export const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
 export interface OfflineBrowser {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Console errors and uncaught page errors, for a "no console errors" check. */
+  /** Console errors and uncaught page errors. */
   readonly consoleErrors: string[];
+  /** Requests that failed (network error, aborted) or were answered 400 or above. */
+  readonly failedRequests: string[];
   /** Requests to anywhere but `origin`, refused: the page must work offline. */
   readonly offsite: string[];
+  /** Removes and returns the recorded problems matching `pattern`: for a test that causes them on purpose. */
+  takeProblems(pattern: RegExp): string[];
+  /** Fails listing every console error, failed request and off-site request recorded (and forgets them). */
+  assertClean(): void;
   close(): Promise<void>;
 }
 
-/** Headless Debian Chromium with a fresh profile, allowed to reach only `origin`. */
+/**
+ * Headless Debian Chromium with a fresh profile, allowed to reach only `origin`. It records every
+ * console error, page error and failed request, so a test can require a page that loads and
+ * refreshes without a single one (a missing favicon counts).
+ */
 export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -23,6 +34,7 @@ export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const consoleErrors: string[] = [];
+  const failedRequests: string[] = [];
   const offsite: string[] = [];
   await context.route('**/*', (route) => {
     if (route.request().url().startsWith(origin)) return route.continue();
@@ -30,10 +42,26 @@ export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser
     return route.abort();
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()} (${m.location().url})`); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => failedRequests.push(`${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? 'unknown error'}`));
+  page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.request().method()} ${r.url()} answered ${r.status()}`); });
+  const take = (list: string[], pattern: RegExp): string[] => {
+    const taken = list.filter((p) => pattern.test(p));
+    const kept = list.filter((p) => !pattern.test(p));
+    list.splice(0, list.length, ...kept);
+    return taken;
+  };
   return {
-    context, page, consoleErrors, offsite,
+    context, page, consoleErrors, failedRequests, offsite,
+    takeProblems: (pattern) => [...take(consoleErrors, pattern), ...take(failedRequests, pattern)],
+    assertClean() {
+      const problems = { consoleErrors: [...consoleErrors], failedRequests: [...failedRequests], offsite: [...offsite] };
+      consoleErrors.length = 0;
+      failedRequests.length = 0;
+      offsite.length = 0;
+      assert.deepEqual(problems, { consoleErrors: [], failedRequests: [], offsite: [] }, 'the page logged errors or had requests fail');
+    },
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

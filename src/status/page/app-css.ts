@@ -119,6 +119,10 @@ dialog::backdrop { background: rgba(17,24,39,.45); }
 .dialog-head { display: flex; align-items: center; gap: 12px; padding: 14px 18px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: var(--card); }
 .dialog-body { padding: 4px 18px 18px; }
 .error-box { margin: 14px 0 0; padding: 10px 12px; border-radius: 8px; background: var(--bad-soft); color: #991b1b; font-family: var(--mono); font-size: 12.5px; white-space: pre-wrap; }
+.notice { margin: 14px 0 0; padding: 10px 14px; border-radius: 8px; border-left: 4px solid #f59e0b; background: var(--warn-soft); color: #78350f; }
+.gaps p { margin: 0; font-family: inherit; font-weight: 600; }
+.gaps ul { margin: 4px 0 0; padding-left: 18px; }
+td.has-retries { color: var(--warn); font-weight: 600; }
 .outputs { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
 
 @media (max-width: 900px) {
