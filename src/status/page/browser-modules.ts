@@ -20,8 +20,11 @@ function load(): ReadonlyMap<string, string> {
 
 /**
  * A module's text, or undefined when there is no module of that name. In Azure every request
- * needs the function key (?code=), and a browser resolves a module's relative imports without
- * the importer's query string; so with a key the relative imports are rewritten to carry it.
+ * to a route with authLevel 'function' needs a key, read from the x-functions-key header or the
+ * `code` query parameter (Azure/azure-functions-host,
+ * src/WebJobs.Script.WebHost/Security/Authentication/Keys/AuthenticationLevelHandler.cs). A
+ * browser resolves a module's relative imports against the module's URL without its query
+ * string and sends no custom header, so with a key the relative imports are rewritten to carry it.
  */
 export function browserModule(name: string, key: string | undefined): string | undefined {
   const all = load();
