@@ -155,6 +155,20 @@ describe('status page in headless Chromium, served by the app on the local stack
     browser!.assertClean();
   });
 
+  test('the index page loads its stylesheet, icon and modules from the app and links to the stream', async () => {
+    await page.goto(`${stack.host.url}/api/ui?refresh=300`);
+    await page.waitForSelector('#streams tbody tr', WAIT);
+    assert.equal(await page.textContent('#streams tbody tr th a'), STREAM);
+    assert.equal(await page.getAttribute('#streams tbody tr .badge', 'data-state'), 'running');
+    for (const asset of ['app.css', 'icon.svg', 'app.js']) {
+      const res = await page.request.get(`${stack.host.url}/api/ui/${asset}`);
+      assert.equal(res.status(), 200, asset);
+    }
+    await page.click('#streams tbody tr th a');
+    await page.waitForSelector('#conn[data-conn="live"]', WAIT);
+    assert.equal(await page.textContent('#stream-name'), STREAM);
+  });
+
   test('after POST stop, the page shows the stream stopped on its next refresh', async () => {
     const response = await fetch(`${stack.host.url}/api/streams/${STREAM}/stop`, { method: 'POST' });
     assert.equal(response.status, 200);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -44,7 +44,18 @@ export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()} (${m.location().url})`); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => failedRequests.push(`${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? 'unknown error'}`));
+  // A fetch still in flight when the page navigates away is cancelled by the browser: not a failure.
+  let navigations = 0;
+  const startedAt = new WeakMap<Request, number>();
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) navigations++;
+    startedAt.set(r, navigations);
+  });
+  page.on('requestfailed', (r) => {
+    const error = r.failure()?.errorText ?? 'unknown error';
+    if (error === 'net::ERR_ABORTED' && !r.isNavigationRequest() && (startedAt.get(r) ?? navigations) < navigations) return;
+    failedRequests.push(`${r.method()} ${r.url()} failed: ${error}`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.request().method()} ${r.url()} answered ${r.status()}`); });
   const take = (list: string[], pattern: RegExp): string[] => {
     const taken = list.filter((p) => pattern.test(p));
