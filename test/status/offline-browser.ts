@@ -11,7 +11,7 @@ export interface OfflineBrowser {
   readonly page: Page;
   /** Console errors and uncaught page errors. */
   readonly consoleErrors: string[];
-  /** Requests that failed (network error, aborted) or were answered 400 or above. */
+  /** Requests that failed (network error, aborted) or were answered 400 or above; those the browser cancelled because the page navigated away do not count. */
   readonly failedRequests: string[];
   /** Requests to anywhere but `origin`, refused: the page must work offline. */
   readonly offsite: string[];
@@ -44,19 +44,24 @@ export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()} (${m.location().url})`); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  // A fetch still in flight when the page navigates away is cancelled by the browser: not a failure.
-  let navigations = 0;
-  const startedAt = new WeakMap<Request, number>();
-  page.on('request', (r) => {
-    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) navigations++;
-    startedAt.set(r, navigations);
-  });
+  // A fetch still in flight when the page navigates away is cancelled by the browser: not a
+  // failure. Which document a request belonged to is known only once the next one commits, so
+  // cancelled requests are judged when the problems are read: those of a replaced document go.
+  let documents = 0;
+  const startedIn = new WeakMap<Request, number>();
+  const cancelled: { text: string; document: number }[] = [];
+  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) documents++; });
+  page.on('request', (r) => startedIn.set(r, documents));
   page.on('requestfailed', (r) => {
     const error = r.failure()?.errorText ?? 'unknown error';
-    if (error === 'net::ERR_ABORTED' && !r.isNavigationRequest() && (startedAt.get(r) ?? navigations) < navigations) return;
-    failedRequests.push(`${r.method()} ${r.url()} failed: ${error}`);
+    const text = `${r.method()} ${r.url()} failed: ${error}`;
+    if (error === 'net::ERR_ABORTED' && !r.isNavigationRequest()) cancelled.push({ text, document: startedIn.get(r) ?? documents });
+    else failedRequests.push(text);
   });
   page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.request().method()} ${r.url()} answered ${r.status()}`); });
+  const settleCancelled = (): void => {
+    for (const c of cancelled.splice(0)) if (c.document >= documents) failedRequests.push(c.text);
+  };
   const take = (list: string[], pattern: RegExp): string[] => {
     const taken = list.filter((p) => pattern.test(p));
     const kept = list.filter((p) => !pattern.test(p));
@@ -65,8 +70,12 @@ export async function openOfflineBrowser(origin: string): Promise<OfflineBrowser
   };
   return {
     context, page, consoleErrors, failedRequests, offsite,
-    takeProblems: (pattern) => [...take(consoleErrors, pattern), ...take(failedRequests, pattern)],
+    takeProblems: (pattern) => {
+      settleCancelled();
+      return [...take(consoleErrors, pattern), ...take(failedRequests, pattern)];
+    },
     assertClean() {
+      settleCancelled();
       const problems = { consoleErrors: [...consoleErrors], failedRequests: [...failedRequests], offsite: [...offsite] };
       consoleErrors.length = 0;
       failedRequests.length = 0;
