@@ -214,12 +214,37 @@ function textColumns(name: string, text: string | undefined): Record<string, Ent
   return toColumns(name, text);
 }
 
-/** A column group written by toColumns; a row in another layout fails with the row named, not as bad JSON. */
+/** A JSON value written by toColumns, or by the store's earlier layout (see legacyText). */
 function readJson<T>(entity: Entity, name: string): T | undefined {
-  if (entity[`${name}Parts`] !== undefined && entity[`${name}0`] === undefined) {
-    throw new Error(`table row ${entity.partitionKey}/${entity.rowKey} stores ${name} in a layout this version does not read; purge the instance (or delete the local task hub table) and start it again`);
+  if (isLegacy(entity, name)) {
+    const text = legacyText(entity, name);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
   }
   return fromColumns<T>(name, entity);
+}
+
+/** A JSON text field (input, output, custom status), in either layout. */
+function readText(entity: Entity, name: string): string | undefined {
+  return isLegacy(entity, name) ? legacyText(entity, name) : fromColumns<string>(name, entity);
+}
+
+/**
+ * Rows written before the store used json-columns kept raw text in Name, Name_1, ... with the part
+ * count in NameParts (no Name0). Still read, so a task hub persisted by an earlier version (npm
+ * start keeps .sluice/) resumes; every row written now has the json-columns layout.
+ */
+const isLegacy = (entity: Entity, name: string): boolean => entity[`${name}Parts`] !== undefined && entity[`${name}0`] === undefined;
+
+function legacyText(entity: Entity, name: string): string | undefined {
+  const parts = entity[`${name}Parts`];
+  if (typeof parts !== 'number') return undefined;
+  let text = '';
+  for (let i = 0; i < parts; i++) {
+    const part = entity[i === 0 ? name : `${name}_${i}`];
+    if (typeof part !== 'string') throw new Error(`table row ${entity.partitionKey}/${entity.rowKey} is missing part ${i} of ${name}`);
+    text += part;
+  }
+  return text;
 }
 
 function fromRecord(r: InstanceRecord): Entity {
@@ -254,9 +279,9 @@ function toRecord(e: Entity): InstanceRecord {
     historyRows: Number(e['HistoryRows']),
     inboxConsumed: Number(e['InboxConsumed']),
   };
-  const input = readJson<string>(e, 'Input');
-  const output = readJson<string>(e, 'Output');
-  const customStatus = readJson<string>(e, 'CustomStatus');
+  const input = readText(e, 'Input');
+  const output = readText(e, 'Output');
+  const customStatus = readText(e, 'CustomStatus');
   if (input !== undefined) record.input = input;
   if (output !== undefined) record.output = output;
   if (customStatus !== undefined) record.customStatus = customStatus;
