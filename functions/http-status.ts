@@ -8,7 +8,7 @@ import { driverClient } from './durable-client.js';
 
 /** The status API and page (read-only GET routes), served from the WAL and checkpoints. */
 const ROUTES = [
-  'ui', 'streams', 'streams/{name}', 'streams/{name}/batches', 'streams/{name}/batches/{time}',
+  'ui', 'ui/{asset}', 'streams', 'streams/{name}', 'streams/{name}/batches', 'streams/{name}/batches/{time}',
   'streams/{name}/receivers', 'streams/{name}/deadletters', 'streams/{name}/ui', 'streams/{name}/ui/{asset}',
 ];
 

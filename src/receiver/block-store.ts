@@ -2,7 +2,8 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { blockBlobName } from '../wal/keys.js';
 import { decodeBlock, encodeBlock } from './block-codec.js';
 import type { PendingBlock } from './block-generator.js';
-import type { PartitionRef, ReceivedEvent } from './received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
+import type { ReceivedEvent } from './received-event.js';
 
 /** Blocks in Blob, one object per block, named by stream, partition and sequence range. */
 export class BlockStore {

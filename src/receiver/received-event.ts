@@ -9,11 +9,5 @@ export interface ReceivedEvent {
   readonly properties?: Readonly<Record<string, unknown>>;
 }
 
-/** Where an event came from: its input source and partition. */
-export interface PartitionRef {
-  readonly source: string;
-  readonly partition: string;
-}
-
 /** The default source name: the stream's Event Hub. */
 export const DEFAULT_SOURCE = 'events';

@@ -5,7 +5,8 @@ import { emptyCheckpoint, type Checkpoint, type CheckpointStore, type VersionedC
 import type { BlockAdded } from '../wal/wal-events.js';
 import { cutBlocks } from './block-generator.js';
 import type { BlockStore } from './block-store.js';
-import type { PartitionRef, ReceivedEvent } from './received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
+import type { ReceivedEvent } from './received-event.js';
 
 export interface ReceiverOptions extends PartitionRef {
   readonly blockIntervalMs: number;

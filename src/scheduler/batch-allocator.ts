@@ -1,7 +1,6 @@
+import { partitionId } from '../partitions/partition-ref.js';
 import type { AllocatedRange, BatchAllocated } from '../wal/wal-events.js';
 import type { EngineContext } from './engine-context.js';
-
-export const partitionId = (r: { source: string; partition: string }): string => `${r.source}/${r.partition}`;
 
 /**
  * Spark's ReceivedBlockTracker.allocateBlocksToBatch: gives batch `time` every committed block not

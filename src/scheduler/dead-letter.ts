@@ -1,4 +1,5 @@
-import type { PartitionRef, ReceivedEvent } from '../receiver/received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
+import type { ReceivedEvent } from '../receiver/received-event.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { batchPrefix } from '../wal/keys.js';
 

@@ -1,4 +1,4 @@
-import type { PartitionRef } from '../receiver/received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
 import type { AllocatedBlock, BatchAllocated } from '../wal/wal-events.js';
 
 export type TaskBlock = PartitionRef & AllocatedBlock;

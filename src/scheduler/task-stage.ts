@@ -1,7 +1,8 @@
 import { KeyedMap } from '../dstream/keyed.js';
 import type { StreamNode } from '../dstream/node.js';
 import type { StreamGraph } from '../dstream/stream-graph.js';
-import type { PartitionRef, ReceivedEvent } from '../receiver/received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
+import type { ReceivedEvent } from '../receiver/received-event.js';
 
 /** Which record nodes' batches and which map-side combines the tasks must produce. */
 export interface StagePlan {

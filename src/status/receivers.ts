@@ -1,5 +1,5 @@
 import { DEFAULT_SOURCE } from '../receiver/received-event.js';
-import { partitionId } from '../scheduler/batch-allocator.js';
+import { partitionId } from '../partitions/partition-ref.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
 import type { StreamHandle } from './status-ports.js';

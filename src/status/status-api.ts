@@ -3,7 +3,8 @@ import { batchDetail } from './batch-detail.js';
 import { batchPage } from './batch-pages.js';
 import { deadLetterReport } from './dead-letters.js';
 import { APP_CSS } from './page/app-css.js';
-import { APP_JS } from './page/app-js.js';
+import { APP_ICON } from './page/app-icon.js';
+import { browserModule } from './page/browser-modules.js';
 import { indexPageHtml, streamPageHtml } from './page/page-html.js';
 import { receiverReport } from './receivers.js';
 import { BadParameterError, NotFoundError } from './status-errors.js';
@@ -34,8 +35,8 @@ const BASE = '/api';
 
 /**
  * The status page's HTTP handler: JSON routes under /api/streams, the pages at /api/ui and
- * /api/streams/{name}/ui, and their script and stylesheet. Framework-free so the Functions app,
- * the local host and the tests serve the same thing.
+ * /api/streams/{name}/ui, and their assets (stylesheet, icon, the script's ES modules).
+ * Framework-free so the Functions app, the local host and the tests serve the same thing.
  */
 export function createStatusApi(options: StatusApiOptions): StatusApi {
   return async (req) => {
@@ -55,7 +56,7 @@ async function route(options: StatusApiOptions, segments: string[], query: URLSe
   const [api, area, name, view, ...rest] = segments;
   if (api !== BASE.slice(1)) throw new NotFoundError(`no status route at /${segments.join('/')}: routes start with ${BASE}/`);
   if (area === 'ui' && name === undefined) return page(indexPageHtml({ api: BASE, assets: `${BASE}/ui`, ...keyOf(query) }));
-  if (area === 'ui' && view === undefined) return staticAsset(name!);
+  if (area === 'ui' && view === undefined) return staticAsset(name!, query);
   if (area !== 'streams') throw new NotFoundError(`no status route at /${segments.join('/')}`);
   if (name === undefined) return json(200, { streams: await streamIndex(options.streams(), BASE) });
 
@@ -77,15 +78,17 @@ async function route(options: StatusApiOptions, segments: string[], query: URLSe
       break;
     case 'ui':
       if (rest.length === 0) return page(streamPageHtml({ name: handle.name, api: self, assets: `${self}/ui`, index: `${BASE}/ui`, ...keyOf(query) }));
-      if (rest.length === 1) return staticAsset(rest[0]!);
+      if (rest.length === 1) return staticAsset(rest[0]!, query);
       break;
   }
   throw new NotFoundError(`no status route at /${segments.join('/')}`);
 }
 
-function staticAsset(file: string): StatusResponse {
-  if (file === 'app.js') return asset('text/javascript', APP_JS);
+function staticAsset(file: string, query: URLSearchParams): StatusResponse {
   if (file === 'app.css') return asset('text/css', APP_CSS);
+  if (file === 'icon.svg') return asset('image/svg+xml', APP_ICON);
+  const module = browserModule(file, keyOf(query).key);
+  if (module !== undefined) return asset('text/javascript', module);
   throw new NotFoundError(`no page asset named "${file}"`);
 }
 

@@ -1,4 +1,4 @@
-import { partitionId } from '../scheduler/batch-allocator.js';
+import { partitionId } from '../partitions/partition-ref.js';
 import type { Clock } from '../util/clock.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore, type Checkpoint } from '../wal/checkpoint-store.js';

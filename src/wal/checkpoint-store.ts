@@ -1,5 +1,5 @@
 import { MAX_TRANSACTION_OPERATIONS, type Entity, type EntityTable, type TableOperation } from '../ports/entity-table.js';
-import type { PartitionRef } from '../receiver/received-event.js';
+import { comparePartitions, type PartitionRef } from '../partitions/partition-ref.js';
 import { blockRow, CHECKPOINT_ROW, receiverPartitionKey, receiverPartitionPrefix } from './keys.js';
 import type { BlockAdded } from './wal-events.js';
 
@@ -83,10 +83,6 @@ export class CheckpointStore {
   }
 }
 
-
-export function comparePartitions(a: PartitionRef, b: PartitionRef): number {
-  return a.source.localeCompare(b.source) || a.partition.localeCompare(b.partition, undefined, { numeric: true });
-}
 
 function blockEntity(pk: string, b: BlockAdded): Entity {
   return { partitionKey: pk, rowKey: blockRow(b.first), first: b.first, last: b.last, count: b.count, bytes: b.bytes, minTime: b.minTime, maxTime: b.maxTime, addedAt: b.addedAt };

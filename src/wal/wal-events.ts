@@ -1,4 +1,4 @@
-import type { PartitionRef } from '../receiver/received-event.js';
+import type { PartitionRef } from '../partitions/partition-ref.js';
 
 /**
  * The closed set of write-ahead log events. Recovery and status read nothing else: receivers

@@ -40,6 +40,8 @@ forEachBackend('EntityTable contract', (backend) => {
     assert.deepEqual((await table.range('r~1', { from: 'b', to: 'd' })).map((r) => r.entity.rowKey), ['b', 'c']);
     assert.deepEqual((await table.range('r~1', { limit: 3 })).map((r) => r.entity.rowKey), ['a', 'b', 'c']);
     assert.deepEqual((await table.scan('r~', 'a')).map((r) => r.entity.partitionKey), ['r~1', 'r~2']);
+    const everywhere = (await table.scan('', 'a')).map((r) => r.entity.partitionKey);
+    assert.deepEqual(everywhere.filter((pk) => /^[rs]~/.test(pk)), ['r~1', 'r~2', 's~1'], 'the empty prefix scans every partition');
   });
 
   test('transactions enforce Azure limits: 100 operations, one partition', async () => {

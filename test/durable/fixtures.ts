@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { InvocationContext } from '@azure/functions';
 import type { OrchestrationHandler } from 'durable-functions';
-import type { DurableHostAttachment, Invoke, RegisteredFunction, RouteHandler } from '../../src/local/durable/host-contract.js';
+import type { DurableRuntimeHost, HttpMountHandler, Invoke, RegisteredFunction } from '../../src/local/host/durable-extension-point.js';
 
 /** Test-only stand-in for the local host: named orchestrators and activities, invoked in process. */
 
@@ -48,19 +48,19 @@ export class TestFunctions {
 /** A loopback HTTP server with the host's mount(prefix, handler) contract. */
 export interface TestServer {
   baseUrl: string;
-  mount(prefix: string, handler: RouteHandler): void;
+  mount(prefix: string, handler: HttpMountHandler): void;
   close(): Promise<void>;
 }
 
 export async function startTestServer(): Promise<TestServer> {
-  const routes: { prefix: string; handler: RouteHandler }[] = [];
+  const routes: { prefix: string; handler: HttpMountHandler }[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const route = routes.find((r) => (req.url ?? '').startsWith(r.prefix));
     if (!route) {
       res.writeHead(404).end();
       return;
     }
-    route.handler(req, res).catch((error: unknown) => {
+    Promise.resolve(route.handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
       res.end(String(error));
     });
@@ -79,7 +79,7 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
-export function hostFor(fns: TestFunctions, server: TestServer): DurableHostAttachment {
+export function hostFor(fns: TestFunctions, server: TestServer): DurableRuntimeHost {
   return { invoke: fns.invoke, functions: fns.functions, mount: server.mount, baseUrl: server.baseUrl };
 }
 

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { startAzurite } from '../../src/local/azurite.js';
 import { startLocalHost } from '../../src/local/host/local-host.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { createDurableExtension, type AttachedDurableRuntime, type DurableHostContext } from '../../src/local/durable/durable-extension.js';
+import { createDurableExtension, type AttachedDurableRuntime } from '../../src/local/durable/durable-extension.js';
+import type { DurableHostApi } from '../../src/local/host/durable-extension-point.js';
 import { uniqueHub } from './fixtures.js';
 
 const APP_DIR = fileURLToPath(new URL('../../../test/durable/host-app/', import.meta.url));
@@ -21,7 +22,7 @@ test('through the local host: an HTTP starter with df.app.client starts an orche
     storageConnectionString: azurite.connectionString,
     log: () => undefined,
     durable: {
-      attach: async (api: DurableHostContext) => (attached = await extension.attach(api)),
+      attach: async (api: DurableHostApi) => (attached = await extension.attach(api)),
     },
   });
   try {

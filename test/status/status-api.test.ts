@@ -222,12 +222,39 @@ describe('status API over a real stream (memory storage)', () => {
     assert.match(html.body, /data-api="\/api\/streams\/orders"/);
     const index = await get<string>(api, '/api/ui');
     assert.match(index.body, /data-page="index"/);
-    for (const url of [`${base}/ui/app.js`, `${base}/ui/app.css`, '/api/ui/app.js', '/api/ui/app.css']) {
+    assert.match(html.body, /<script type="module" src="\/api\/streams\/orders\/ui\/app\.js">/);
+    assert.match(html.body, /<link rel="icon" type="image\/svg\+xml" href="\/api\/streams\/orders\/ui\/icon\.svg">/);
+    // Every module app.js imports, transitively, is served next to it.
+    const modules = new Set<string>();
+    const pending = ['app.js'];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (modules.has(file)) continue;
+      modules.add(file);
+      const res = await get<string>(api, `${base}/ui/${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match(res.headers['content-type']!, /^text\/javascript/, file);
+      for (const m of res.body.matchAll(/\bfrom\s*'\.\/([a-z0-9-]+\.js)'/g)) pending.push(m[1]!);
+    }
+    assert.ok(modules.size >= 8, `app.js imports the page's modules (${[...modules].join(', ')})`);
+    for (const url of [...[...modules].flatMap((m) => [`${base}/ui/${m}`, `/api/ui/${m}`]), `${base}/ui/app.css`, '/api/ui/app.css', `${base}/ui/icon.svg`]) {
       const res = await get<string>(api, url);
       assert.equal(res.status, 200, url);
       assert.doesNotMatch(res.body, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, `${url} must not load anything from the network`);
     }
-    assert.equal((await get<ErrorBody>(api, `${base}/ui/other.js`)).status, 404);
+    assert.match((await get<string>(api, `${base}/ui/icon.svg`)).headers['content-type']!, /^image\/svg\+xml/);
+    for (const bad of ['other.js', 'columns.d.ts', '..%2Fstatus-api.js', 'app.js.map']) {
+      assert.equal((await get<ErrorBody>(api, `${base}/ui/${bad}`)).status, 404, bad);
+    }
+  });
+
+  test('with a function key, the page and every module import carry it on', async () => {
+    const html = await get<string>(api, `${base}/ui?code=k%2B1`);
+    assert.match(html.body, /src="\/api\/streams\/orders\/ui\/app\.js\?code=k%2B1"/);
+    const app = await get<string>(api, `${base}/ui/app.js?code=k%2B1`);
+    const imports = [...app.body.matchAll(/\bfrom\s*'(\.\/[^']+)'/g)].map((m) => m[1]!);
+    assert.ok(imports.length >= 2, 'app.js imports its modules');
+    for (const specifier of imports) assert.match(specifier, /^\.\/[a-z0-9-]+\.js\?code=k%2B1$/);
   });
 
   test('a stream name is escaped into the page', async () => {

@@ -29,6 +29,8 @@ export class TableEntityTable implements EntityTable {
   }
 
   async scan<E extends Entity>(partitionKeyPrefix: string, rowKey: string): Promise<StoredEntity<E>[]> {
+    // The empty prefix matches every partition (it has no last character to bump).
+    if (partitionKeyPrefix === '') return this.query<E>(odata`RowKey eq ${rowKey}`);
     const upper = partitionKeyPrefix.slice(0, -1) + String.fromCharCode(partitionKeyPrefix.charCodeAt(partitionKeyPrefix.length - 1) + 1);
     return this.query<E>(odata`PartitionKey ge ${partitionKeyPrefix} and PartitionKey lt ${upper} and RowKey eq ${rowKey}`);
   }

@@ -1,4 +1,4 @@
-import type { DurableClientBinding } from './host-contract.js';
+import type { DurableClientBinding } from '../host/durable-extension-point.js';
 
 export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
 const ID = 'INSTANCEID';

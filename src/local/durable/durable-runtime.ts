@@ -4,7 +4,7 @@ import { ActivityPool } from './activity-pool.js';
 import { buildClientBinding, WEBHOOK_PREFIX } from './client-binding.js';
 import { DurableApiError } from './durable-api-error.js';
 import { toJsonText, type FailureDetails, type HistoryEvent } from './history-event.js';
-import type { AttachedDurable, DurableClientBinding, DurableHostAttachment, RegisteredFunction } from './host-contract.js';
+import type { DurableAttachment, DurableClientBinding, DurableRuntimeHost, RegisteredFunction } from '../host/durable-extension-point.js';
 import { InstanceActor, type ActivityWork, type ActorDeps } from './instance-actor.js';
 import { toStatus, type DurableInstanceStatus, type StatusOptions } from './instance-status.js';
 import { InstanceStore, TERMINAL_STATUSES, type InstanceRecord } from './instance-store.js';
@@ -29,7 +29,7 @@ export type WaitPredicate = (status: DurableInstanceStatus, history: readonly Hi
 export interface DurableRuntime extends WebhookBackend {
   readonly taskHub: string;
   /** Connects to the host: mounts the webhook API, resumes unfinished instances. */
-  attach(host: DurableHostAttachment): Promise<AttachedDurable>;
+  attach(host: DurableRuntimeHost): Promise<DurableAttachment>;
   /** The durableClient input value; available after attach. */
   clientBinding(): DurableClientBinding;
   startNew(name: string, instanceId?: string, input?: unknown): Promise<string>;
@@ -71,7 +71,7 @@ class LocalDurableRuntime implements DurableRuntime {
   private readonly actors = new Map<string, Promise<InstanceActor | undefined>>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly creating = new Set<string>();
-  private host: DurableHostAttachment | undefined;
+  private host: DurableRuntimeHost | undefined;
   private binding: DurableClientBinding | undefined;
   private stopped = false;
 
@@ -83,12 +83,12 @@ class LocalDurableRuntime implements DurableRuntime {
     this.timers = new TimerQueue(this.clock);
     this.pool = new ActivityPool(options.maxConcurrentActivities ?? 10);
     this.onError = options.onError ?? ((error) => console.error(error));
-    this.storeReady = InstanceStore.open(options.connectionString, taskHub).then((store) => (this.storeValue = store));
+    this.storeReady = Promise.resolve().then(() => (this.storeValue = InstanceStore.open(options.connectionString, taskHub)));
     // Surface a bad connection string on first use, not as an unhandled rejection.
     this.storeReady.catch(() => undefined);
   }
 
-  async attach(host: DurableHostAttachment): Promise<AttachedDurable> {
+  async attach(host: DurableRuntimeHost): Promise<DurableAttachment> {
     if (this.host) throw new Error('the durable runtime is already attached to a host');
     this.host = host;
     this.binding = buildClientBinding(host.baseUrl, this.taskHub);
@@ -256,7 +256,7 @@ class LocalDurableRuntime implements DurableRuntime {
     for (const set of this.waiters.values()) for (const waiter of [...set]) waiter.fail(new Error('the durable runtime stopped'));
   }
 
-  private requireHost(): DurableHostAttachment {
+  private requireHost(): DurableRuntimeHost {
     if (this.stopped) throw new Error('the durable runtime is stopped');
     if (!this.host) throw new Error('the durable runtime is not attached to a host; call attach() first');
     return this.host;

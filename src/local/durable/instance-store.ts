@@ -1,5 +1,7 @@
-import { TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
-import { MAX_TEXT_CHARS, readChunkedText, writeChunkedText } from './chunked-text.js';
+import { storageClients } from '../../adapters/azure/storage-clients.js';
+import { TableEntityTable } from '../../adapters/azure/table-entity-table.js';
+import { MAX_TRANSACTION_OPERATIONS, type Entity, type EntityTable, type EntityValue, type TableOperation } from '../../ports/entity-table.js';
+import { fromColumns, toColumns } from '../../wal/json-columns.js';
 import type { HistoryEvent } from './history-event.js';
 
 export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated';
@@ -59,33 +61,35 @@ export interface EpisodeWrite {
 const INSTANCE_ROW = 'instance';
 const historyKey = (index: number) => `history-${String(index).padStart(10, '0')}`;
 const inboxKey = (seq: number) => `inbox-${String(seq).padStart(12, '0')}`;
-const BATCH_LIMIT = 100;
 /** Characters per transaction, well under the 4 MB payload limit. */
 const BATCH_CHARS = 1_500_000;
+/** Characters of JSON one history row holds: well under the 1 MB entity limit (strings count two bytes a character). */
+export const MAX_ROW_CHARS = 450_000;
+/** An inbox message is one table property (64 KiB, 32K UTF-16 characters). */
+const MAX_MESSAGE_CHARS = 30_000;
 
 /**
  * All rows of an instance share one partition (PartitionKey = instance id), so an episode's
- * history and the instance row commit in one table transaction.
+ * history and the instance row commit in one table transaction. Stored through the engine's
+ * EntityTable port; long JSON spans columns as the WAL's does (json-columns.ts).
  */
 export class InstanceStore {
-  private constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: EntityTable) {}
 
-  static async open(connectionString: string, taskHub: string): Promise<InstanceStore> {
-    const secure = /DefaultEndpointsProtocol=https/i.test(connectionString) && !/=http:\/\//i.test(connectionString);
-    const table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, { allowInsecureConnection: !secure });
-    await table.createTable();
-    return new InstanceStore(table);
+  /** The store in `${taskHub}Instances` of the storage account (created on first use). */
+  static open(connectionString: string, taskHub: string): InstanceStore {
+    return new InstanceStore(new TableEntityTable(storageClients({ kind: 'connectionString', connectionString }).table(`${taskHub}Instances`)));
   }
 
   async load(instanceId: string): Promise<LoadedInstance | undefined> {
     let record: InstanceRecord | undefined;
     const rows = new Map<number, HistoryEvent[]>();
     const inbox: InboxEntry[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${escape(instanceId)}'` } })) {
-      const key = entity.rowKey ?? '';
+    for (const { entity } of await this.table.range(instanceId)) {
+      const key = entity.rowKey;
       if (key === INSTANCE_ROW) record = toRecord(entity);
-      else if (key.startsWith('history-')) rows.set(Number(key.slice(8)), JSON.parse(readChunkedText(entity, 'Events') ?? '[]') as HistoryEvent[]);
-      else if (key.startsWith('inbox-')) inbox.push({ seq: Number(key.slice(6)), message: JSON.parse(String(entity.Message)) as InboxMessage });
+      else if (key.startsWith('history-')) rows.set(Number(key.slice(8)), readJson<HistoryEvent[]>(entity, 'Events') ?? []);
+      else if (key.startsWith('inbox-')) inbox.push({ seq: Number(key.slice(6)), message: JSON.parse(String(entity['Message'])) as InboxMessage });
     }
     if (!record) return undefined;
     const history: HistoryEvent[] = [];
@@ -102,29 +106,21 @@ export class InstanceStore {
   }
 
   async readRecord(instanceId: string): Promise<InstanceRecord | undefined> {
-    try {
-      return toRecord(await this.table.getEntity<Record<string, unknown>>(instanceId, INSTANCE_ROW));
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const row = await this.table.get(instanceId, INSTANCE_ROW);
+    return row && toRecord(row.entity);
   }
 
   async listRecords(): Promise<InstanceRecord[]> {
-    const out: InstanceRecord[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `RowKey eq '${INSTANCE_ROW}'` } })) {
-      out.push(toRecord(entity));
-    }
-    return out;
+    return (await this.table.scan('', INSTANCE_ROW)).map((row) => toRecord(row.entity));
   }
 
   /** Writes a new instance row; an instance with no history yet is started by the next episode. */
   async create(record: InstanceRecord): Promise<void> {
-    await this.table.upsertEntity(fromRecord(record), 'Replace');
+    await this.table.transact([{ kind: 'upsert', entity: fromRecord(record) }]);
   }
 
   async appendInbox(instanceId: string, entry: InboxEntry): Promise<void> {
-    await this.table.upsertEntity(inboxEntity(instanceId, entry), 'Replace');
+    await this.table.transact([{ kind: 'upsert', entity: inboxEntity(instanceId, entry) }]);
   }
 
   /**
@@ -134,51 +130,48 @@ export class InstanceStore {
   async commit(write: EpisodeWrite): Promise<void> {
     const { record } = write;
     const first = record.historyRows - write.rows.length;
-    const actions: { action: TransactionAction; chars: number }[] = write.rows.map((events, i) => {
-      const entity: Record<string, unknown> = { partitionKey: record.instanceId, rowKey: historyKey(first + i) };
-      const text = JSON.stringify(events);
-      writeChunkedText(entity, 'Events', text);
-      return { action: ['upsert', entity as TableEntity, 'Replace'], chars: text.length };
+    const writes: { op: TableOperation; chars: number }[] = write.rows.map((events, i) => {
+      const entity: Entity = { partitionKey: record.instanceId, rowKey: historyKey(first + i), ...toColumns('Events', events) };
+      return { op: { kind: 'upsert', entity }, chars: JSON.stringify(events).length };
     });
-    actions.push({ action: ['upsert', fromRecord(record), 'Replace'], chars: 10_000 });
-    let batch: TransactionAction[] = [];
+    writes.push({ op: { kind: 'upsert', entity: fromRecord(record) }, chars: 10_000 });
+    let batch: TableOperation[] = [];
     let chars = 0;
-    for (const { action, chars: size } of actions) {
-      if (batch.length > 0 && (batch.length >= BATCH_LIMIT || chars + size > BATCH_CHARS)) {
-        await this.table.submitTransaction(batch);
+    for (const { op, chars: size } of writes) {
+      if (batch.length > 0 && (batch.length >= MAX_TRANSACTION_OPERATIONS || chars + size > BATCH_CHARS)) {
+        await this.table.transact(batch);
         batch = [];
         chars = 0;
       }
-      batch.push(action);
+      batch.push(op);
       chars += size;
     }
-    await this.table.submitTransaction(batch);
+    await this.table.transact(batch);
     const deletes = [...write.staleRows.map(historyKey), ...write.consumedInbox.map(inboxKey)];
     if (deletes.length > 0) await this.deleteRows(record.instanceId, deletes);
   }
 
   /** Deletes every row of the instance; false when it did not exist. */
   async purge(instanceId: string): Promise<boolean> {
-    const keys: string[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${escape(instanceId)}'`, select: ['RowKey'] } })) {
-      keys.push(entity.rowKey as string);
-    }
+    const keys = (await this.table.range(instanceId)).map((row) => row.entity.rowKey);
     await this.deleteRows(instanceId, keys);
     return keys.includes(INSTANCE_ROW);
   }
 
   /** Best-effort batched deletes; a batch that fails (a row already gone) falls back to one by one. */
   private async deleteRows(instanceId: string, rowKeys: string[]): Promise<void> {
-    for (let i = 0; i < rowKeys.length; i += BATCH_LIMIT) {
-      const slice = rowKeys.slice(i, i + BATCH_LIMIT);
+    const remove = (slice: string[]) => this.table.transact(slice.map((rowKey) => ({ kind: 'delete', partitionKey: instanceId, rowKey })));
+    for (let i = 0; i < rowKeys.length; i += MAX_TRANSACTION_OPERATIONS) {
+      const slice = rowKeys.slice(i, i + MAX_TRANSACTION_OPERATIONS);
       try {
-        await this.table.submitTransaction(slice.map((rowKey) => ['delete', { partitionKey: instanceId, rowKey }]));
+        await remove(slice);
       } catch {
         for (const rowKey of slice) {
           try {
-            await this.table.deleteEntity(instanceId, rowKey);
+            await remove([rowKey]);
           } catch (error) {
-            if (statusOf(error) !== 404) throw error;
+            // Gone already is what we wanted; a row still there did not delete.
+            if ((await this.table.get(instanceId, rowKey)) !== undefined) throw error;
           }
         }
       }
@@ -193,8 +186,8 @@ export function packHistoryRows(events: HistoryEvent[]): HistoryEvent[][] {
   let chars = 2;
   for (const event of events) {
     const size = JSON.stringify(event).length + 1;
-    if (size + 2 > MAX_TEXT_CHARS) throw new Error(`a history event of ${size} characters is too large; pass references (e.g. blob names) instead of data`);
-    if (row.length > 0 && chars + size > MAX_TEXT_CHARS) {
+    if (size + 2 > MAX_ROW_CHARS) throw new Error(`a history event of ${size} characters is too large; pass references (e.g. blob names) instead of data`);
+    if (row.length > 0 && chars + size > MAX_ROW_CHARS) {
       rows.push(row);
       row = [];
       chars = 2;
@@ -206,14 +199,56 @@ export function packHistoryRows(events: HistoryEvent[]): HistoryEvent[][] {
   return rows;
 }
 
-function inboxEntity(instanceId: string, entry: InboxEntry): TableEntity {
+function inboxEntity(instanceId: string, entry: InboxEntry): Entity {
   const text = JSON.stringify(entry.message);
-  if (text.length > 30_000) throw new Error(`message for ${instanceId} is ${text.length} characters; pass references (e.g. blob names) instead of data`);
+  if (text.length > MAX_MESSAGE_CHARS) throw new Error(`message for ${instanceId} is ${text.length} characters; pass references (e.g. blob names) instead of data`);
   return { partitionKey: instanceId, rowKey: inboxKey(entry.seq), Message: text };
 }
 
-function fromRecord(r: InstanceRecord): TableEntity {
-  const entity: Record<string, unknown> = {
+/** JSON text fields (input, output, custom status) of at most MAX_ROW_CHARS, as columns. */
+function textColumns(name: string, text: string | undefined): Record<string, EntityValue> {
+  if (text === undefined) return {};
+  if (text.length > MAX_ROW_CHARS) {
+    throw new Error(`${name} is ${text.length} characters, over the ${MAX_ROW_CHARS} a table row can hold; pass references (e.g. blob names) instead of data`);
+  }
+  return toColumns(name, text);
+}
+
+/** A JSON value written by toColumns, or by the store's earlier layout (see legacyText). */
+function readJson<T>(entity: Entity, name: string): T | undefined {
+  if (isLegacy(entity, name)) {
+    const text = legacyText(entity, name);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+  return fromColumns<T>(name, entity);
+}
+
+/** A JSON text field (input, output, custom status), in either layout. */
+function readText(entity: Entity, name: string): string | undefined {
+  return isLegacy(entity, name) ? legacyText(entity, name) : fromColumns<string>(name, entity);
+}
+
+/**
+ * Rows written before the store used json-columns kept raw text in Name, Name_1, ... with the part
+ * count in NameParts (no Name0). Still read, so a task hub persisted by an earlier version (npm
+ * start keeps .sluice/) resumes; every row written now has the json-columns layout.
+ */
+const isLegacy = (entity: Entity, name: string): boolean => entity[`${name}Parts`] !== undefined && entity[`${name}0`] === undefined;
+
+function legacyText(entity: Entity, name: string): string | undefined {
+  const parts = entity[`${name}Parts`];
+  if (typeof parts !== 'number') return undefined;
+  let text = '';
+  for (let i = 0; i < parts; i++) {
+    const part = entity[i === 0 ? name : `${name}_${i}`];
+    if (typeof part !== 'string') throw new Error(`table row ${entity.partitionKey}/${entity.rowKey} is missing part ${i} of ${name}`);
+    text += part;
+  }
+  return text;
+}
+
+function fromRecord(r: InstanceRecord): Entity {
+  return {
     partitionKey: r.instanceId,
     rowKey: INSTANCE_ROW,
     Name: r.name,
@@ -225,39 +260,30 @@ function fromRecord(r: InstanceRecord): TableEntity {
     ActionCount: r.actionCount,
     HistoryRows: r.historyRows,
     InboxConsumed: r.inboxConsumed,
+    ...textColumns('Input', r.input),
+    ...textColumns('Output', r.output),
+    ...textColumns('CustomStatus', r.customStatus),
   };
-  writeChunkedText(entity, 'Input', r.input);
-  writeChunkedText(entity, 'Output', r.output);
-  writeChunkedText(entity, 'CustomStatus', r.customStatus);
-  return entity as TableEntity;
 }
 
-function toRecord(e: Record<string, unknown>): InstanceRecord {
+function toRecord(e: Entity): InstanceRecord {
   const record: InstanceRecord = {
-    instanceId: String(e.partitionKey),
-    name: String(e.Name),
-    executionId: String(e.ExecutionId),
-    status: String(e.RuntimeStatus) as RuntimeStatus,
-    createdTime: Date.parse(String(e.CreatedTime)),
-    lastUpdatedTime: Date.parse(String(e.LastUpdatedTime)),
-    nextEventId: Number(e.NextEventId),
-    actionCount: Number(e.ActionCount),
-    historyRows: Number(e.HistoryRows),
-    inboxConsumed: Number(e.InboxConsumed),
+    instanceId: e.partitionKey,
+    name: String(e['Name']),
+    executionId: String(e['ExecutionId']),
+    status: String(e['RuntimeStatus']) as RuntimeStatus,
+    createdTime: Date.parse(String(e['CreatedTime'])),
+    lastUpdatedTime: Date.parse(String(e['LastUpdatedTime'])),
+    nextEventId: Number(e['NextEventId']),
+    actionCount: Number(e['ActionCount']),
+    historyRows: Number(e['HistoryRows']),
+    inboxConsumed: Number(e['InboxConsumed']),
   };
-  const input = readChunkedText(e, 'Input');
-  const output = readChunkedText(e, 'Output');
-  const customStatus = readChunkedText(e, 'CustomStatus');
+  const input = readText(e, 'Input');
+  const output = readText(e, 'Output');
+  const customStatus = readText(e, 'CustomStatus');
   if (input !== undefined) record.input = input;
   if (output !== undefined) record.output = output;
   if (customStatus !== undefined) record.customStatus = customStatus;
   return record;
-}
-
-function escape(value: string): string {
-  return value.replace(/'/g, "''");
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error ? Number((error as { statusCode: unknown }).statusCode) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { managementPayload, WEBHOOK_PREFIX } from './client-binding.js';
 import { DurableApiError } from './durable-api-error.js';
-import type { DurableClientBinding, RouteHandler } from './host-contract.js';
+import type { DurableClientBinding, HttpMountHandler } from '../host/durable-extension-point.js';
 import type { RuntimeStatus } from './instance-store.js';
 import type { DurableInstanceStatus, StatusOptions } from './instance-status.js';
 
@@ -31,7 +31,7 @@ const RUNNING: readonly RuntimeStatus[] = ['Pending', 'Running', 'ContinuedAsNew
  * the real extension's status codes: start 202 (409 for a running id), status 200/202/404,
  * terminate and raiseEvent 202/404/410, purge 200/404/412.
  */
-export function createWebhookHandler(backend: WebhookBackend, binding: () => DurableClientBinding): RouteHandler {
+export function createWebhookHandler(backend: WebhookBackend, binding: () => DurableClientBinding): HttpMountHandler {
   return async (req, res) => {
     try {
       await route(backend, binding, req, res);

@@ -1,8 +1,15 @@
 import type { Clock } from '../../util/clock.js';
 import type { AppSettings } from './app-settings.js';
 import type { HostJson } from './host-json.js';
-import type { Mount } from './http-server.js';
-import type { Invoke, RegisteredFunction } from './invoke.js';
+import type { HttpMountHandler, Mount } from './http-server.js';
+import type { InvocationInput, Invoke, RegisteredFunction } from './invoke.js';
+
+/**
+ * The seam between the local Functions host and a durable runtime, declared here once: the host
+ * owns the extension point, the runtime (src/local/durable/) implements it and imports these
+ * types, never the reverse.
+ */
+export type { HttpMountHandler, InvocationInput, Invoke, Mount, RegisteredFunction };
 
 /** What the local host gives a durable runtime when it attaches. */
 export interface DurableHostApi {
@@ -12,7 +19,7 @@ export interface DurableHostApi {
   functions: readonly RegisteredFunction[];
   /** Serves e.g. `/runtime/webhooks/durabletask` on the host's HTTP server. */
   mount: Mount;
-  /** The host's origin, e.g. http://127.0.0.1:7071 (for the client binding's URLs). */
+  /** The host's origin, e.g. http://127.0.0.1:7071, no trailing slash (for the client binding's URLs). */
   baseUrl: string;
   clock: Clock;
   settings: AppSettings;
@@ -22,9 +29,22 @@ export interface DurableHostApi {
   hostJson: HostJson;
 }
 
+/** The part of the host the runtime itself runs on; storage, clock and host.json configure it before. */
+export type DurableRuntimeHost = Pick<DurableHostApi, 'invoke' | 'functions' | 'mount' | 'baseUrl'>;
+
+/** What durable-functions' getClient() accepts as the `durableClient` input binding's value. */
+export interface DurableClientBinding {
+  taskHubName: string;
+  creationUrls: Record<string, string>;
+  managementUrls: Record<string, string>;
+  baseUrl: string;
+  requiredQueryStringParameters: string;
+  rpcBaseUrl: string;
+}
+
 export interface DurableAttachment {
-  /** The value of a `durableClient` input binding (taskHubName, creationUrls, managementUrls, ...). */
-  clientBinding(): unknown;
+  /** The value of a `durableClient` input binding. */
+  clientBinding(): DurableClientBinding;
   stop(): Promise<void>;
 }
 

@@ -33,7 +33,7 @@ a:hover { text-decoration: underline; }
 @keyframes pulse { 50% { opacity: .35; } }
 @media (prefers-reduced-motion: reduce) { .conn .dot { animation: none !important; } }
 
-main { max-width: 1320px; margin: 0 auto; padding: 20px 24px 48px; display: grid; gap: 18px; }
+main { max-width: 1320px; margin: 0 auto; padding: 20px 24px 48px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 18px; }
 body.is-stale main { opacity: .72; transition: opacity .3s; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 18px 20px; box-shadow: 0 1px 2px rgba(16,24,40,.04); }
 .card-head { display: flex; align-items: baseline; justify-content: space-between; gap: 12px; flex-wrap: wrap; margin-bottom: 12px; }
@@ -119,6 +119,11 @@ dialog::backdrop { background: rgba(17,24,39,.45); }
 .dialog-head { display: flex; align-items: center; gap: 12px; padding: 14px 18px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: var(--card); }
 .dialog-body { padding: 4px 18px 18px; }
 .error-box { margin: 14px 0 0; padding: 10px 12px; border-radius: 8px; background: var(--bad-soft); color: #991b1b; font-family: var(--mono); font-size: 12.5px; white-space: pre-wrap; }
+.notice { margin: 14px 0 0; padding: 10px 14px; border-radius: 8px; border-left: 4px solid #f59e0b; background: var(--warn-soft); color: #78350f; }
+.gaps { white-space: normal; font-family: inherit; font-size: 13.5px; }
+.gaps p { margin: 0; font-weight: 600; }
+.gaps ul { margin: 4px 0 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
+td.has-retries { color: var(--warn); font-weight: 600; }
 .outputs { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
 
 @media (max-width: 900px) {

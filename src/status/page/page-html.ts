@@ -1,7 +1,10 @@
+import { BATCH_COLUMNS, DEAD_LETTER_COLUMNS, headerCells, RANGE_COLUMNS, RECEIVER_COLUMNS, STREAM_COLUMNS, TASK_COLUMNS, BATCH_DEAD_LETTER_COLUMNS, type Column } from './browser/columns.js';
+
 /**
- * The two pages as HTML strings: served from the compiled module itself, so dist/ needs no copy
- * step and the page needs nothing from the network but this API. Everything dynamic is filled in
- * by app.js; the server only escapes the stream name and the URLs into the skeleton.
+ * The two pages as HTML strings: the page needs nothing from the network but this API and its
+ * own modules. Everything dynamic is filled in by the browser modules (app.js and what it
+ * imports); the server only escapes the stream name and the URLs into the skeleton, and writes
+ * each table's header from the same column spec the browser fills the rows from.
  */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -20,9 +23,15 @@ function head(title: string, assets: string, key?: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" type="image/svg+xml" href="${escapeHtml(keyed(`${assets}/icon.svg`, key))}">
 <link rel="stylesheet" href="${escapeHtml(keyed(`${assets}/app.css`, key))}">
-<script src="${escapeHtml(keyed(`${assets}/app.js`, key))}" defer></script>
+<script type="module" src="${escapeHtml(keyed(`${assets}/app.js`, key))}"></script>
 </head>`;
+}
+
+/** A table's header row, from the column spec the browser fills its rows from. */
+function thead(columns: readonly Column<never>[]): string {
+  return `<thead><tr>${headerCells(columns, escapeHtml)}</tr></thead>`;
 }
 
 function topbar(crumbs: string): string {
@@ -35,7 +44,6 @@ function topbar(crumbs: string): string {
 
 export function streamPageHtml(o: { name: string; api: string; assets: string; index: string; key?: string }): string {
   const name = escapeHtml(o.name);
-  const th = (label: string, cls = '') => `<th scope="col"${cls ? ` class="${cls}"` : ''}>${label}</th>`;
   return `${head(`${o.name} · Sluice streaming`, o.assets, o.key)}
 <body data-page="stream" data-api="${escapeHtml(o.api)}" data-index="${escapeHtml(o.index)}">
 <a class="skip" href="#batches">Skip to batches</a>
@@ -52,6 +60,11 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
       <p id="health-title" class="health-title">Checking…</p>
       <ul id="health-problems"></ul>
     </div>
+    <p id="retrying" class="notice" role="status" hidden></p>
+    <div id="gaps" class="error-box gaps" role="alert" hidden>
+      <p id="gaps-title"></p>
+      <ul id="gaps-list"></ul>
+    </div>
     <dl class="stats">
       <div><dt>Uptime</dt><dd id="s-uptime">—</dd></div>
       <div><dt>Batch interval</dt><dd id="s-batch">—</dd></div>
@@ -61,6 +74,9 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
       <div><dt>Records processed</dt><dd id="s-processed">—</dd></div>
       <div><dt>Records received</dt><dd id="s-received">—</dd></div>
       <div><dt>Active batches</dt><dd id="s-active">—</dd></div>
+      <div id="s-backlog-item" hidden><dt>Backlog</dt><dd id="s-backlog">—</dd></div>
+      <div id="s-watermark-item" hidden><dt>Event-time watermark</dt><dd id="s-watermark">—</dd></div>
+      <div id="s-watermark-lag-item" hidden><dt>Watermark lag</dt><dd id="s-watermark-lag">—</dd></div>
     </dl>
   </section>
 
@@ -73,7 +89,7 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
     <div class="card-head"><h2 id="receivers-h">Receivers</h2><p id="receivers-sub" class="muted"></p></div>
     <div class="table-wrap">
       <table id="receivers" class="data">
-        <thead><tr>${th('Partition')}${th('Owner')}${th('Last sequence', 'num')}${th('Events/s', 'num')}${th('Lag', 'num')}${th('Pending', 'num')}${th('Last enqueued')}${th('Last block')}${th('Redeliveries skipped', 'num')}${th('Events received', 'num')}</tr></thead>
+        ${thead(RECEIVER_COLUMNS)}
         <tbody></tbody>
       </table>
     </div>
@@ -93,7 +109,7 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
     <div class="table-wrap">
       <table id="batch-table" class="data rows-interactive">
         <caption class="sr-only">Batches, active first, then newest first. Arrow keys move between rows; Enter or Space opens a batch's details.</caption>
-        <thead><tr>${th('Batch time')}${th('Status')}${th('Records', 'num')}${th('Input rate', 'num')}${th('Tasks', 'num')}${th('Scheduling delay', 'num')}${th('Processing time', 'num')}${th('Total delay', 'num')}${th('Dead-lettered', 'num')}${th('<span class="sr-only">Details</span>')}</tr></thead>
+        ${thead(BATCH_COLUMNS)}
         <tbody></tbody>
       </table>
     </div>
@@ -104,7 +120,7 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
     <div class="card-head"><h2 id="dl-h">Dead letters <span id="dl-count" class="count">0</span></h2><p id="dl-sub" class="muted"></p></div>
     <div class="table-wrap">
       <table id="dead-letters" class="data">
-        <thead><tr>${th('Batch time')}${th('Partition')}${th('Sequence', 'num')}${th('Operator')}${th('Error')}${th('Body')}</tr></thead>
+        ${thead(DEAD_LETTER_COLUMNS)}
         <tbody></tbody>
       </table>
     </div>
@@ -124,11 +140,11 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
     <p id="detail-error" class="error-box" hidden></p>
     <h3>Partitions</h3>
     <div class="table-wrap"><table id="detail-ranges" class="data">
-      <thead><tr>${th('Partition')}${th('Sequence numbers')}${th('Records', 'num')}${th('Blocks', 'num')}${th('Bytes', 'num')}</tr></thead><tbody></tbody>
+      ${thead(RANGE_COLUMNS)}<tbody></tbody>
     </table></div>
     <h3>Tasks</h3>
     <div class="table-wrap"><table id="detail-tasks" class="data">
-      <thead><tr>${th('Task')}${th('Blocks', 'num')}${th('Records in', 'num')}${th('Records out', 'num')}${th('Dead-lettered', 'num')}${th('Bytes', 'num')}${th('Duration', 'num')}</tr></thead><tbody></tbody>
+      ${thead(TASK_COLUMNS)}<tbody></tbody>
     </table></div>
     <p id="detail-no-tasks" class="empty" hidden>No task results yet.</p>
     <h3>Outputs</h3>
@@ -137,7 +153,7 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
     <div id="detail-dl-block" hidden>
       <h3>Dead letters</h3>
       <div class="table-wrap"><table id="detail-dead-letters" class="data">
-        <thead><tr>${th('Partition')}${th('Sequence', 'num')}${th('Operator')}${th('Error')}${th('Body')}</tr></thead><tbody></tbody>
+        ${thead(BATCH_DEAD_LETTER_COLUMNS)}<tbody></tbody>
       </table></div>
     </div>
   </div>
@@ -148,7 +164,6 @@ ${topbar(`<li><a href="${escapeHtml(o.index)}">Streams</a></li><li aria-current=
 }
 
 export function indexPageHtml(o: { api: string; assets: string; key?: string }): string {
-  const th = (label: string, cls = '') => `<th scope="col"${cls ? ` class="${cls}"` : ''}>${label}</th>`;
   return `${head('Streams · Sluice streaming', o.assets, o.key)}
 <body data-page="index" data-api="${escapeHtml(o.api)}">
 ${topbar('<li aria-current="page">Streams</li>')}
@@ -157,7 +172,7 @@ ${topbar('<li aria-current="page">Streams</li>')}
     <div class="card-head"><h1 id="streams-h">Streams</h1></div>
     <div class="table-wrap">
       <table id="streams" class="data">
-        <thead><tr>${th('Stream')}${th('State')}${th('Batch interval', 'num')}${th('Latest batch')}${th('Latest status')}</tr></thead>
+        ${thead(STREAM_COLUMNS)}
         <tbody></tbody>
       </table>
     </div>
