@@ -61,13 +61,13 @@ function systemProperties(event: ReceivedEventLike): Record<string, unknown> {
     'x-opt-offset': String(event.offset),
     'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
   };
-  if (event.partitionKey !== null) props['x-opt-partition-key'] = event.partitionKey;
+  if (event.partitionKey != null) props['x-opt-partition-key'] = event.partitionKey;
   const offset = Number(event.offset);
   return {
     ...props,
     SequenceNumber: event.sequenceNumber,
     Offset: Number.isSafeInteger(offset) ? offset : String(event.offset),
-    PartitionKey: event.partitionKey,
+    PartitionKey: event.partitionKey ?? null,
     EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
   };
 }
@@ -102,7 +102,7 @@ export function eventHubSingleInput(event: ReceivedEventLike, partition: Partiti
     triggerValue: binary ? bodyBytes(event.body) : bodyText(event.body),
     triggerMetadata: {
       PartitionContext: partitionContext(partition),
-      PartitionKey: event.partitionKey,
+      PartitionKey: event.partitionKey ?? null,
       Offset: String(event.offset),
       SequenceNumber: event.sequenceNumber,
       EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
