@@ -6,6 +6,7 @@ export type { Sink, SinkContext } from './sinks/sink.js';
 export { BlobSink } from './sinks/blob-sink.js';
 export { TableSink } from './sinks/table-sink.js';
 export type { ReceivedEvent, PartitionRef } from './receiver/received-event.js';
+export { eventBytes, eventText } from './receiver/event-body.js';
 export { ReliableReceiver, type ReceiveResult } from './receiver/reliable-receiver.js';
 export { BufferedReceiver } from './receiver/buffered-receiver.js';
 export { StreamEngine, type BatchSummary, type EngineOptions } from './scheduler/stream-engine.js';
