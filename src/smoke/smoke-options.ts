@@ -29,7 +29,7 @@ export const SMOKE_USAGE = `Usage: npm run smoke -- <options>
     --seed <n>             seed of the workload (default 1)
     --count <n>            page views in the workload (default 200)
     --timeout <duration>   how long to wait for the batches, e.g. 5m (default 5m)
-    --function-key <key>   key for the status API (or SLUICE_FUNCTION_KEY)`;
+    --function-key <key>   key for the status API (or SMOKE_FUNCTION_KEY)`;
 
 /** Parses `--name value` pairs; every problem names the option, the value and the rule. */
 export function parseSmokeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SmokeOptions {
@@ -66,7 +66,7 @@ export function parseSmokeOptions(argv: readonly string[], env: Readonly<Record<
   }
   const appUrl = opt('--app-url');
   if (appUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(appUrl)) throw new Error(`--app-url ${JSON.stringify(appUrl)} is invalid: an http(s) URL such as https://myapp.azurewebsites.net`);
-  const functionKey = opt('--function-key') ?? env['SLUICE_FUNCTION_KEY'];
+  const functionKey = opt('--function-key') ?? env['SMOKE_FUNCTION_KEY'];
   return {
     target,
     ...(appUrl !== undefined && { appUrl: appUrl.replace(/\/+$/, '') }),
