@@ -2,23 +2,39 @@ import azf from '@azure/functions';
 import type { InvocationContext } from '@azure/functions';
 import { appContext } from '../src/app/app-context.js';
 import { eventsOfTrigger, type EventHubTriggerMetadata } from '../src/app/event-hub-batch.js';
-import { receive } from '../src/app/receivers.js';
+import { EVENT_HUB_CONNECTION, receive } from '../src/app/receivers.js';
 
 /**
  * The receiver: one invocation per batch of one partition's events. In reliable mode it returns
  * only when blocks, WAL records and checkpoint are durable, because the extension checkpoints
- * after return even on error; the retry policy retries a transient storage failure first.
+ * after return even on error.
  */
 export async function receiverHandler(bodies: unknown[], context: InvocationContext): Promise<void> {
   const { partition, events } = eventsOfTrigger(bodies, context.triggerMetadata as EventHubTriggerMetadata);
   await receive(appContext(), partition, events);
 }
 
+// Asks the host to keep null and empty entries in string collections (PartitionKeyArray), so
+// metadata arrays line up with the bodies. The host honours it for any worker
+// (azure-functions-host, GrpcMessageConversionExtensions.cs, ShouldIncludeEmptyEntriesInMessagePayload);
+// the Node worker reports the library's capabilities after loading the app
+// (azure-functions-nodejs-worker, src/eventHandlers/WorkerInitHandler.ts and getWorkerCapabilities.ts;
+// azure-functions-nodejs-library, src/setup.ts and ProgrammingModel.ts getCapabilities).
+azf.app.setup({ capabilities: { IncludeEmptyEntriesInMessagePayload: 'true' } });
+
 azf.app.eventHub('sluiceReceiver', {
-  connection: 'EventHubConnection',
+  connection: EVENT_HUB_CONNECTION,
   eventHubName: '%SLUICE_EVENTHUB_NAME%',
   consumerGroup: '%SLUICE_CONSUMER_GROUP%',
   cardinality: 'many',
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: { seconds: 1 }, maximumInterval: { seconds: 30 } },
+  // Bodies as bytes: the library spreads trigger options into the binding (azure-functions-nodejs-library,
+  // src/trigger.ts and converters/toCoreFunctionMetadata.ts), the worker maps "binary" to
+  // BindingInfo.DataType.binary (azure-functions-nodejs-worker, src/coreApi/converters/fromCoreFunctionMetadata.ts),
+  // and the host binds byte[][] (azure-functions-host, src/WebJobs.Script/Binding/GeneralScriptBindingProvider.cs).
+  ...{ dataType: 'binary' },
+  // Never give up: the extension checkpoints past a batch whose retries all failed, which would
+  // skip it. -1 retries until storage is back; the partition waits meanwhile ("Azure Functions
+  // error handling and retries", learn.microsoft.com: Event Hubs supports maxRetryCount -1).
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 1 } },
   handler: receiverHandler,
 });

@@ -138,6 +138,7 @@ var sluiceSettings = {
   SLUICE_STREAM_NAME: streamName
   SLUICE_EVENTHUB_NAME: eventHubName
   SLUICE_CONSUMER_GROUP: consumerGroupName
+  SLUICE_GAP_CONSUMER_GROUP: 'auto'
   SLUICE_BATCH_INTERVAL: batchInterval
   SLUICE_BLOCK_INTERVAL: blockInterval
   SLUICE_RECEIVER_WAL: receiverWal

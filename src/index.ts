@@ -7,6 +7,7 @@ export { BlobSink } from './sinks/blob-sink.js';
 export { TableSink } from './sinks/table-sink.js';
 export type { ReceivedEvent } from './receiver/received-event.js';
 export type { PartitionRef } from './partitions/partition-ref.js';
+export { eventBytes, eventText } from './receiver/event-body.js';
 export { ReliableReceiver, type ReceiveResult } from './receiver/reliable-receiver.js';
 export { BufferedReceiver } from './receiver/buffered-receiver.js';
 export { StreamEngine, type BatchSummary, type EngineOptions } from './scheduler/stream-engine.js';

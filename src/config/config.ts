@@ -14,6 +14,8 @@ export interface SluiceConfig {
   streamName: string;
   eventHubName: string;
   consumerGroup: string;
+  /** The consumer group gap fill reads with ("auto" resolved). */
+  gapConsumerGroup: string;
   batchIntervalMs: number;
   blockIntervalMs: number;
   receiverMode: ReceiverMode;
@@ -58,6 +60,7 @@ export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
     streamName: read(SETTINGS.streamName),
     eventHubName: read(SETTINGS.eventHubName),
     consumerGroup: read(SETTINGS.consumerGroup),
+    gapConsumerGroup: read(SETTINGS.gapConsumerGroup),
     batchIntervalMs: read(SETTINGS.batchIntervalMs),
     blockIntervalMs: read(SETTINGS.blockIntervalMs),
     receiverMode: read(SETTINGS.receiverMode),
@@ -84,6 +87,10 @@ export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
       `${SETTINGS.batchIntervalMs.name}=${JSON.stringify(formatDuration(config.batchIntervalMs))} is invalid: ` +
         `the batch interval must be a multiple of ${SETTINGS.blockIntervalMs.name} (${formatDuration(config.blockIntervalMs)})`,
     );
+  }
+  if (config.gapConsumerGroup === 'auto') config.gapConsumerGroup = config.consumerGroup === '$Default' ? 'sluice-gaps' : '$Default';
+  else if (config.gapConsumerGroup === config.consumerGroup) {
+    problems.push(`${SETTINGS.gapConsumerGroup.name}=${JSON.stringify(config.gapConsumerGroup)} is invalid: it must differ from ${SETTINGS.consumerGroup.name}, whose readers lock other readers out of each partition`);
   }
   const containers = Object.values(config.containers);
   const clash = containers.find((c, i) => containers.indexOf(c) !== i);

@@ -101,6 +101,12 @@ export const SETTINGS = {
     description: 'Consumer group of the receiver. Give Sluice its own group in production (infra creates "sluice").',
     parse: (raw) => (raw === '$Default' || /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(raw) ? raw : new Broken('"$Default", or 1 to 50 characters: letters, digits, periods, hyphens and underscores')),
   }),
+  gapConsumerGroup: spec<string>({
+    name: 'SLUICE_GAP_CONSUMER_GROUP', default: 'auto', tunable: false,
+    rule: '"auto", "$Default", or 1 to 50 characters: letters, digits, periods, hyphens and underscores; not the same as SLUICE_CONSUMER_GROUP',
+    description: 'Consumer group the receiver reads skipped sequence ranges back with (gap fill). It must differ from the trigger\'s group, whose readers lock other readers out. auto: "$Default", or "sluice-gaps" when the trigger itself uses $Default.',
+    parse: (raw) => (raw === 'auto' || raw === '$Default' || /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(raw) ? raw : new Broken('"auto", "$Default", or 1 to 50 characters: letters, digits, periods, hyphens and underscores')),
+  }),
   batchIntervalMs: duration('SLUICE_BATCH_INTERVAL', '10s', 'Batch interval: the driver commits one batch per interval, on a fixed schedule.', true),
   blockIntervalMs: duration('SLUICE_BLOCK_INTERVAL', '200ms', 'Block interval: events are cut into blocks of this much enqueued time (Spark\'s spark.streaming.blockInterval). The batch interval must be a multiple of it.', true),
   receiverMode: oneOf<ReceiverMode>('SLUICE_RECEIVER_WAL', 'reliable', ['reliable', 'unreliable'],

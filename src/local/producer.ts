@@ -95,7 +95,9 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
         // Keyed sends group by key; the rest share one group ('' = hub round-robin or listed partitions).
         const group = keyed && pageView ? `k:${String(pageView[keyField])}` : '';
         const list = groups.get(group) ?? [];
-        list.push({ body, contentType: 'application/json' });
+        // Bytes, so the hub carries the JSON text itself: the SDK would send any other body as its JSON
+        // encoding (a string as a quoted JSON string), and the receiver stores bodies byte for byte.
+        list.push({ body: Buffer.from(body, 'utf8'), contentType: 'application/json' });
         groups.set(group, list);
       }
       for (const [group, batchEvents] of groups) {

@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const hub = options.eventHubConnectionString || cloudHub ? undefined : await startDevHub({
       // The hub keeps real time, like the service: clients sign SAS tokens with the wall clock.
       port: options.hubPort ?? 5672,
-      config: devHubConfig([{ name: config.eventHubName, partitions: options.partitions ?? 4, consumerGroups: config.consumerGroup === '$Default' ? [] : [config.consumerGroup] }]),
+      config: devHubConfig([{ name: config.eventHubName, partitions: options.partitions ?? 4, consumerGroups: [config.consumerGroup, config.gapConsumerGroup].filter((g) => g !== '$Default') }]),
       ...(options.dataDir ? { persistDir: `${options.dataDir}/devhub` } : {}),
     });
     if (hub) started.push(hub);

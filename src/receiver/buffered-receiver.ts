@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import { bodyByteLength } from './event-body.js';
 import type { ReceivedEvent } from './received-event.js';
 import type { ReceiveResult, ReliableReceiver } from './reliable-receiver.js';
 
@@ -34,7 +35,7 @@ export class BufferedReceiver {
     this.start();
     for (const e of events) {
       this.buffer.push(e);
-      this.bufferedBytes += bodySize(e);
+      this.bufferedBytes += bodyByteLength(e.body);
     }
     // Back-pressure: a full buffer is stored before the call returns.
     if (this.bufferedBytes >= this.maxBlockBytes) await this.flush();
@@ -55,7 +56,7 @@ export class BufferedReceiver {
         return await this.inner.receive(events);
       } catch (err) {
         this.buffer = events.concat(this.buffer); // keep them for the next flush
-        this.bufferedBytes = this.buffer.reduce((n, e) => n + bodySize(e), 0);
+        this.bufferedBytes = this.buffer.reduce((n, e) => n + bodyByteLength(e.body), 0);
         this.log.error('unreliable receiver flush failed; events stay buffered', { error: String(err), buffered: this.buffer.length });
         return undefined;
       }
@@ -77,9 +78,4 @@ export class BufferedReceiver {
       if (!this.stop.signal.aborted) await this.flush();
     }
   }
-}
-
-/** Body size, for the buffer's fill level (characters for text: close enough to cut on). */
-function bodySize(e: ReceivedEvent): number {
-  return typeof e.body === 'string' ? e.body.length : e.body.byteLength;
 }

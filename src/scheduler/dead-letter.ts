@@ -1,4 +1,5 @@
 import type { PartitionRef } from '../partitions/partition-ref.js';
+import { eventBytes, exactText } from '../receiver/event-body.js';
 import type { ReceivedEvent } from '../receiver/received-event.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { batchPrefix } from '../wal/keys.js';
@@ -21,20 +22,25 @@ export interface DeadLetter {
   readonly enqueuedTime?: number;
   readonly partitionKey?: string | null;
   readonly properties?: Readonly<Record<string, unknown>>;
-  /** The raw body: text, or base64 when bodyEncoding is "base64". */
+  readonly systemProperties?: Readonly<Record<string, unknown>>;
+  /** The exact body as text, when its bytes are valid UTF-8 (an empty body is ""). */
   readonly body?: string;
+  /** The exact body as base64, when its bytes are not valid UTF-8. */
+  readonly bodyBase64?: string;
+  /** Written by earlier versions only: "base64" meant `body` held base64. */
   readonly bodyEncoding?: 'utf8' | 'base64';
   /** Commit-side: the failing record as JSON text. */
   readonly record?: string;
 }
 
 export function deadLetterOfEvent(stream: string, batchTime: number, ref: PartitionRef, event: ReceivedEvent, operator: string, error: unknown): DeadLetter {
-  const text = typeof event.body === 'string';
+  const text = exactText(event.body);
   return {
     stream, batchTime, stage: 'task', operator, error: messageOf(error),
     source: ref.source, partition: ref.partition, sequenceNumber: event.sequenceNumber, offset: event.offset,
     enqueuedTime: event.enqueuedTime, partitionKey: event.partitionKey ?? null, properties: event.properties ?? {},
-    body: text ? (event.body as string) : Buffer.from(event.body as Uint8Array).toString('base64'), bodyEncoding: text ? 'utf8' : 'base64',
+    ...(event.systemProperties !== undefined && { systemProperties: event.systemProperties }),
+    ...(text !== undefined ? { body: text } : { bodyBase64: Buffer.from(eventBytes(event)).toString('base64') }),
   };
 }
 
@@ -63,6 +69,13 @@ export async function writeDeadLetters(store: ObjectStore, name: string, entries
     return;
   }
   await store.put(name, Buffer.from(entries.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8'));
+}
+
+/** A dead letter's exact raw body, whichever version wrote it; undefined for commit-side entries. */
+export function deadLetterBody(d: DeadLetter): Uint8Array | undefined {
+  if (d.bodyBase64 !== undefined) return new Uint8Array(Buffer.from(d.bodyBase64, 'base64'));
+  if (d.body === undefined) return undefined;
+  return new Uint8Array(Buffer.from(d.body, d.bodyEncoding === 'base64' ? 'base64' : 'utf8'));
 }
 
 export async function readDeadLetters(store: ObjectStore, prefix: string): Promise<DeadLetter[]> {

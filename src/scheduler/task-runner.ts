@@ -5,6 +5,10 @@ import type { EngineContext } from './engine-context.js';
 import { encodePartial } from './partial.js';
 import { planStages, TaskStage } from './task-stage.js';
 import { planTasks } from './task-planner.js';
+import { readAhead } from './read-ahead.js';
+
+/** Block reads in flight at once per task: overlaps storage latency without holding a whole batch in memory. */
+export const READ_AHEAD = 4;
 
 export const partialName = (stream: string, time: number, task: number): string => `${batchPrefix(stream, time)}task-${task}.json`;
 
@@ -25,9 +29,7 @@ export async function runTask(ctx: EngineContext, time: number, task: number): P
   const deadLetters: DeadLetter[] = [];
   let recordsIn = 0;
   let bytes = 0;
-  const reads = plan.blocks.map((b) => ctx.blocks.read(b, b.first, b.last));
-  for (const [i, block] of plan.blocks.entries()) {
-    const events = await reads[i]!;
+  for await (const [block, events] of readAhead(plan.blocks, READ_AHEAD, (b) => ctx.blocks.read(b, b.first, b.last))) {
     bytes += block.bytes;
     for (const event of events) {
       recordsIn++;

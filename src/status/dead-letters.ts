@@ -32,7 +32,7 @@ export interface DeadLetterReport {
 }
 
 export function deadLetterView(d: DeadLetter): DeadLetterView {
-  const raw = d.record ?? (d.bodyEncoding === 'base64' ? `base64:${d.body ?? ''}` : d.body ?? '');
+  const raw = d.record ?? (d.bodyBase64 !== undefined ? `base64:${d.bodyBase64}` : d.bodyEncoding === 'base64' ? `base64:${d.body ?? ''}` : d.body ?? '');
   return {
     batchTime: d.batchTime, stage: d.stage, operator: d.operator, error: d.error,
     ...(d.source !== undefined && { source: d.source }),

@@ -6,6 +6,7 @@ import { streamPartitionKey } from '../wal/keys.js';
 import type { BatchRecord } from '../wal/wal-events.js';
 import { batchRow, hasCompleted, type BatchRow } from './batch-row.js';
 import { driverStateOf } from './driver-state.js';
+import { gapsStatus, type GapsStatus } from './gaps.js';
 import type { DriverState, StreamHandle } from './status-ports.js';
 
 /** Newest batches the header reads: its averages, health and totals come from this one page. */
@@ -38,6 +39,8 @@ export interface StreamStatus {
   /** Averages over the newest RECENT completed batches. */
   recent: { batches: number; inputRate: number | null; schedulingDelayMs: number | null; processingMs: number | null; totalDelayMs: number | null };
   health: { level: Health; problems: string[] };
+  /** Sequence ranges the hub no longer held when a receiver found them skipped; absent when none. */
+  gaps?: GapsStatus;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function streamStatus(handle: StreamHandle, clock: Clock): Promise<
   const avg = (pick: (b: BatchRow) => number | null): number | null =>
     recent.length === 0 ? null : recent.reduce((n, b) => n + (pick(b) ?? 0), 0) / recent.length;
   const counted = completedCount(batches, newestCompleted, zeroTime, interval);
+  const gaps = await gapsStatus(new CheckpointStore(handle.storage.wal, stream), checkpoints);
   const status: Omit<StreamStatus, 'health'> = {
     name: handle.name,
     state: driver.state,
@@ -86,6 +90,7 @@ export async function streamStatus(handle: StreamHandle, clock: Clock): Promise<
       processingMs: avg((b) => b.processingMs),
       totalDelayMs: avg((b) => b.totalDelayMs),
     },
+    ...(gaps && { gaps }),
   };
   return { ...status, health: healthOf(status, batches) };
 }
@@ -128,6 +133,7 @@ function healthOf(s: Omit<StreamStatus, 'health'>, batches: BatchRecord[]): Stre
   if (skipped > 0) problems.push(`${skipped} of the newest ${batches.length} batches failed and were skipped; their blocks are kept for a replay.`);
   const deadLettered = batches.reduce((n, b) => n + (b.completion?.deadLettered ?? 0), 0);
   if (deadLettered > 0) problems.push(`${deadLettered} ${deadLettered === 1 ? 'record was' : 'records were'} dead-lettered in the newest ${batches.length} batches: see Dead letters.`);
+  if (s.gaps) problems.push(`${s.gaps.latest.reduce((n, g) => n + g.count, 0)} events were lost in the newest ${s.gaps.latest.length} of ${s.gaps.total} gaps: the trigger skipped them and the hub no longer held them.`);
   let level: Health;
   if (s.state === 'failed' || (newest?.status === 'failed' && !newest.failure?.skipped)) level = 'failing';
   else if (s.state === 'stopped') level = 'stopped';

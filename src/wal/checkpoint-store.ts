@@ -1,7 +1,7 @@
 import { MAX_TRANSACTION_OPERATIONS, type Entity, type EntityTable, type TableOperation } from '../ports/entity-table.js';
 import { comparePartitions, type PartitionRef } from '../partitions/partition-ref.js';
-import { blockRow, CHECKPOINT_ROW, receiverPartitionKey, receiverPartitionPrefix } from './keys.js';
-import type { BlockAdded } from './wal-events.js';
+import { blockRow, CHECKPOINT_ROW, pad, receiverPartitionKey, receiverPartitionPrefix } from './keys.js';
+import type { BlockAdded, GapDetected } from './wal-events.js';
 
 /** A partition's receiver checkpoint: everything at or below lastSeq is durably in blocks. */
 export interface Checkpoint extends PartitionRef {
@@ -13,6 +13,8 @@ export interface Checkpoint extends PartitionRef {
   readonly blocks: number;
   readonly events: number;
   readonly redeliveries: number;
+  /** GapDetected records of this partition (ranges the hub no longer held); 0 on rows written before gaps were tracked. */
+  readonly gaps: number;
   readonly updatedAt: number;
 }
 
@@ -22,7 +24,7 @@ export interface VersionedCheckpoint {
 }
 
 export const emptyCheckpoint = (ref: PartitionRef, owner: string): Checkpoint => ({
-  ...ref, lastSeq: -1, lastOffset: '-1', lastEnqueuedTime: 0, owner, blocks: 0, events: 0, redeliveries: 0, updatedAt: 0,
+  ...ref, lastSeq: -1, lastOffset: '-1', lastEnqueuedTime: 0, owner, blocks: 0, events: 0, redeliveries: 0, gaps: 0, updatedAt: 0,
 });
 
 /**
@@ -47,17 +49,21 @@ export class CheckpointStore {
    * Appends the blocks and moves the checkpoint to `next`, atomically, only if the checkpoint is
    * still at `etag` (undefined: only if there is none yet). More blocks than one transaction holds
    * are committed in order, each step fenced by the etag of the previous. Returns the new etag;
-   * throws PreconditionFailedError when another writer got there first.
+   * throws PreconditionFailedError when another writer got there first. GapDetected records go in
+   * the first step, with the events that follow the gap.
    */
-  async commit(ref: PartitionRef, blocks: readonly BlockAdded[], next: Checkpoint, etag: string | undefined): Promise<string> {
+  async commit(ref: PartitionRef, blocks: readonly BlockAdded[], next: Checkpoint, etag: string | undefined, gaps: readonly GapDetected[] = []): Promise<string> {
     const pk = receiverPartitionKey(this.stream, ref.source, ref.partition);
     const perStep = MAX_TRANSACTION_OPERATIONS - 1;
+    if (gaps.length >= perStep) throw new Error(`partition ${ref.partition}: ${gaps.length} gaps in one commit is more than one transaction holds`);
     let current = etag;
-    for (let i = 0; i < Math.max(1, blocks.length); i += perStep) {
-      const chunk = blocks.slice(i, i + perStep);
-      const isLast = i + perStep >= blocks.length;
+    for (let i = 0, step = 0; i < Math.max(1, blocks.length); i += step) {
+      const gapOps: TableOperation[] = i === 0 ? gaps.map((g) => ({ kind: 'upsert', entity: gapEntity(pk, g) })) : [];
+      step = perStep - gapOps.length;
+      const chunk = blocks.slice(i, i + step);
+      const isLast = i + step >= blocks.length;
       const stepCheckpoint = isLast ? next : { ...next, lastSeq: chunk[chunk.length - 1]!.last, blocks: next.blocks - (blocks.length - i - chunk.length) };
-      const ops: TableOperation[] = chunk.map((b) => ({ kind: 'insert', entity: blockEntity(pk, b) }));
+      const ops: TableOperation[] = [...gapOps, ...chunk.map((b): TableOperation => ({ kind: 'insert', entity: blockEntity(pk, b) }))];
       const checkpoint = { partitionKey: pk, rowKey: CHECKPOINT_ROW, ...stepCheckpoint } as Entity;
       ops.push(current === undefined ? { kind: 'insert', entity: checkpoint } : { kind: 'replace', entity: checkpoint, ifMatch: current });
       const etags = await this.table.transact(ops);
@@ -70,6 +76,12 @@ export class CheckpointStore {
   async blocksBetween(ref: PartitionRef, after: number, upTo: number): Promise<BlockAdded[]> {
     const rows = await this.table.range(receiverPartitionKey(this.stream, ref.source, ref.partition), { from: blockRow(after + 1), to: blockRow(upTo + 1) });
     return rows.map((r) => blockOf(ref, r.entity));
+  }
+
+  /** A partition's GapDetected records, in sequence order. */
+  async gapsOf(ref: PartitionRef): Promise<GapDetected[]> {
+    const rows = await this.table.range(receiverPartitionKey(this.stream, ref.source, ref.partition), { from: gapRow(0), to: GAP_ROW_END });
+    return rows.map((r) => gapOf(ref, r.entity));
   }
 
   /** Deletes BlockAdded records whose last sequence number is at or below upTo. */
@@ -88,6 +100,18 @@ function blockEntity(pk: string, b: BlockAdded): Entity {
   return { partitionKey: pk, rowKey: blockRow(b.first), first: b.first, last: b.last, count: b.count, bytes: b.bytes, minTime: b.minTime, maxTime: b.maxTime, addedAt: b.addedAt };
 }
 
+/** Gap rows sort after block rows ("gap~" > "blk~"), so block range reads never see them. */
+const gapRow = (from: number): string => `gap~${pad(from)}`;
+const GAP_ROW_END = 'gap~~';
+
+function gapEntity(pk: string, g: GapDetected): Entity {
+  return { partitionKey: pk, rowKey: gapRow(g.from), from: g.from, to: g.to, count: g.count, detectedAt: g.detectedAt };
+}
+
+function gapOf(ref: PartitionRef, e: Entity): GapDetected {
+  return { kind: 'GapDetected', source: ref.source, partition: ref.partition, from: Number(e['from']), to: Number(e['to']), count: Number(e['count']), detectedAt: Number(e['detectedAt']) };
+}
+
 function blockOf(ref: PartitionRef, e: Entity): BlockAdded {
   return {
     kind: 'BlockAdded', source: ref.source, partition: ref.partition,
@@ -101,6 +125,6 @@ function checkpointOf(e: Entity): Checkpoint {
     source: String(e['source']), partition: String(e['partition']),
     lastSeq: Number(e['lastSeq']), lastOffset: String(e['lastOffset']), lastEnqueuedTime: Number(e['lastEnqueuedTime']),
     owner: String(e['owner']), blocks: Number(e['blocks']), events: Number(e['events']),
-    redeliveries: Number(e['redeliveries']), updatedAt: Number(e['updatedAt']),
+    redeliveries: Number(e['redeliveries']), gaps: Number(e['gaps'] ?? 0), updatedAt: Number(e['updatedAt']),
   };
 }

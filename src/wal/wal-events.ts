@@ -79,7 +79,22 @@ export interface BatchCleaned {
   readonly cleanedAt: number;
 }
 
-export type WalEvent = BlockAdded | BatchAllocated | BatchCompleted | BatchFailed | BatchCleaned;
+/**
+ * A receiver found events it had not stored (sequence numbers jumped past its checkpoint) that the
+ * hub no longer holds (retention): the range (from..to, inclusive) is lost, and says so. Committed
+ * in the same transaction as the events after it, so loss is never silent.
+ */
+export interface GapDetected {
+  readonly kind: 'GapDetected';
+  readonly source: string;
+  readonly partition: string;
+  readonly from: number;
+  readonly to: number;
+  readonly count: number;
+  readonly detectedAt: number;
+}
+
+export type WalEvent = BlockAdded | BatchAllocated | BatchCompleted | BatchFailed | BatchCleaned | GapDetected;
 
 export type BatchStatus = 'allocated' | 'completed' | 'failed' | 'cleaned';
 

@@ -26,16 +26,17 @@ after(() => azurite.close());
 function metadata(partitionId: string, seqs: number[]) {
   return {
     partitionContext: { fullyQualifiedNamespace: 'localhost', eventHubName: 'pageviews', consumerGroup: '$Default', partitionId },
-    sequenceNumberArray: seqs,
-    offsetArray: seqs.map((s) => String(s * 100)),
-    enqueuedTimeUtcArray: seqs.map((s) => new Date(1_800_000_000_000 + s).toISOString()),
+    // Long objects as the worker decodes collectionSint64; numeric offsets and zoneless dates as the library hands them over.
+    sequenceNumberArray: seqs.map((s) => ({ low: s, high: 0, unsigned: false })),
+    offsetArray: seqs.map((s) => s * 100),
+    enqueuedTimeUtcArray: seqs.map((s) => new Date(1_800_000_000_000 + s).toISOString().slice(0, -1)),
     partitionKeyArray: seqs.map((s) => (s % 2 ? `user-${s}` : null)),
     propertiesArray: seqs.map(() => ({ app: 'web' })),
   };
 }
 
 test('the receiver handler maps the binding data and returns only after blocks and checkpoint are durable', async () => {
-  const bodies: unknown[] = [{ page: '/a', user: 'u1' }, 'not json', Buffer.from('{"page":"/b"}')];
+  const bodies: unknown[] = [Buffer.from('{"page":"/a", "user":"u1"}'), Buffer.from('not json'), Buffer.from('{"page":"/b"}')];
   await receiverHandler(bodies, new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i1', triggerMetadata: metadata('3', [10, 11, 12]) }));
   const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
   const ref = { source: 'events', partition: '3' };
@@ -45,8 +46,8 @@ test('the receiver handler maps the binding data and returns only after blocks a
   const blocks = await new CheckpointStore(storage.wal, 'handler').blocksBetween(ref, -1, 12);
   const events = (await Promise.all(blocks.map((b) => new BlockStore(storage.blocks, 'handler').read(ref, b.first, b.last)))).flat();
   assert.deepEqual(events.map((e) => e.sequenceNumber), [10, 11, 12]);
-  assert.equal(events[0]!.body, '{"page":"/a","user":"u1"}');
-  assert.equal(events[1]!.body, 'not json');
+  assert.deepEqual(events[0]!.body, new Uint8Array(Buffer.from('{"page":"/a", "user":"u1"}')));
+  assert.deepEqual(events[1]!.body, new Uint8Array(Buffer.from('not json')));
   assert.deepEqual(events[2]!.body, new Uint8Array(Buffer.from('{"page":"/b"}')));
   assert.equal(events[1]!.partitionKey, 'user-11');
   assert.deepEqual(events[0]!.properties, { app: 'web' });
@@ -54,10 +55,13 @@ test('the receiver handler maps the binding data and returns only after blocks a
 });
 
 test('a redelivered invocation is skipped; bad binding data is a clear error', async () => {
-  await receiverHandler([{ a: 1 }], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i2', triggerMetadata: metadata('3', [12]) }));
+  await receiverHandler([Buffer.from('{"a":1}')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i2', triggerMetadata: metadata('3', [12]) }));
   const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
   const cp = await new CheckpointStore(storage.wal, 'handler').read({ source: 'events', partition: '3' });
   assert.equal(cp!.checkpoint.redeliveries, 1);
-  await assert.rejects(receiverHandler([1, 2], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i3', triggerMetadata: metadata('3', [13]) })), /1 sequence numbers for 2 events/);
-  await assert.rejects(receiverHandler([1], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i4', triggerMetadata: {} })), /no partitionContext/);
+  await assert.rejects(receiverHandler([Buffer.from('1'), Buffer.from('2')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i3', triggerMetadata: metadata('3', [13]) })), /1 entries in sequenceNumberArray for 2 events/);
+  // A Long-like value that is not a number was once NaN, "not newer than the checkpoint", and silently skipped.
+  const broken = { ...metadata('3', [13]), sequenceNumberArray: [{ low: 'x' }] };
+  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i5', triggerMetadata: broken })), /sequenceNumberArray\[0\] is object/);
+  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i4', triggerMetadata: {} })), /no partitionContext/);
 });

@@ -30,8 +30,8 @@ async function committedSeqs(storage: StreamStorage): Promise<number[]> {
 test('the same events given twice are stored once and counted as redeliveries', async () => {
   const storage = memoryStreamStorage();
   const r = receiver(storage, 'a');
-  assert.deepEqual(await r.receive(events(0, 9)), { accepted: 10, redeliveries: 0, blocks: 1, conflicts: 0 });
-  assert.deepEqual(await r.receive(events(0, 9)), { accepted: 0, redeliveries: 10, blocks: 0, conflicts: 0 });
+  assert.deepEqual(await r.receive(events(0, 9)), { accepted: 10, redeliveries: 0, blocks: 1, conflicts: 0, filled: 0, lost: 0 });
+  assert.deepEqual(await r.receive(events(0, 9)), { accepted: 0, redeliveries: 10, blocks: 0, conflicts: 0, filled: 0, lost: 0 });
   const fresh = receiver(storage, 'a'); // a restarted instance reads the checkpoint
   assert.equal((await fresh.receive(events(0, 9))).redeliveries, 10);
   assert.deepEqual(await committedSeqs(storage), events(0, 9).map((e) => e.sequenceNumber));
@@ -42,7 +42,7 @@ test('an overlapping range stores only the new part', async () => {
   const storage = memoryStreamStorage();
   const r = receiver(storage, 'a');
   await r.receive(events(0, 9));
-  assert.deepEqual(await r.receive(events(5, 14, 300)), { accepted: 5, redeliveries: 5, blocks: 1, conflicts: 0 });
+  assert.deepEqual(await r.receive(events(5, 14, 300)), { accepted: 5, redeliveries: 5, blocks: 1, conflicts: 0, filled: 0, lost: 0 });
   assert.deepEqual(await committedSeqs(storage), Array.from({ length: 15 }, (_, i) => i));
 });
 

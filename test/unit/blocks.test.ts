@@ -8,21 +8,39 @@ import type { BatchAllocated } from '../../src/wal/wal-events.js';
 
 const event = (seq: number, t: number, body: string | Uint8Array = `e${seq}`): ReceivedEvent => ({ body, sequenceNumber: seq, offset: String(seq * 100), enqueuedTime: t });
 
-test('block format v1 keeps every event field, text and binary bodies', () => {
+test('block format v2 keeps every event field and every body byte-exact', () => {
   const events: ReceivedEvent[] = [
-    { body: '{"a":1}', sequenceNumber: 7, offset: '700', enqueuedTime: 1_700_000_000_123, partitionKey: 'user-1', properties: { app: 'web', n: 2 } },
+    { body: Buffer.from('{"n":12345678901234567890, "x": 1.0}'), sequenceNumber: 7, offset: '700', enqueuedTime: 1_700_000_000_123, partitionKey: 'user-1', properties: { app: 'web', n: 2 }, systemProperties: { sequenceNumber: 7 } },
     { body: Uint8Array.of(0, 255, 10, 13), sequenceNumber: 8, offset: '800', enqueuedTime: 1_700_000_000_124 },
+    { body: new Uint8Array(0), sequenceNumber: 9, offset: '900', enqueuedTime: 1_700_000_000_125 },
+    { body: Buffer.from('\uFEFF"abc"\n\u2028ü€😀', 'utf8'), sequenceNumber: 10, offset: '1000', enqueuedTime: 1_700_000_000_126 },
   ];
   const [block] = cutBlocks(events, 1000, 1 << 20);
-  const data = encodeBlock({ source: 'events', partition: '3', first: 7, last: 8, count: 2 }, block!.lines);
+  const data = encodeBlock({ source: 'events', partition: '3', first: 7, last: 10, count: 4 }, block!.lines);
   const { header, events: back } = decodeBlock(data);
-  assert.deepEqual(header, { sluiceBlock: 1, source: 'events', partition: '3', first: 7, last: 8, count: 2 });
-  assert.deepEqual(back[0], { ...events[0] });
-  assert.deepEqual(back[1], { ...events[1], partitionKey: null, properties: {} });
+  assert.deepEqual(header, { sluiceBlock: 2, source: 'events', partition: '3', first: 7, last: 10, count: 4 });
+  back.forEach((e, i) => {
+    assert.ok(e.body instanceof Uint8Array, `body ${i} decodes as bytes`);
+    assert.equal(Buffer.from(e.body).toString('hex'), Buffer.from(events[i]!.body as Uint8Array).toString('hex'), `body ${i}`);
+  });
+  assert.deepEqual({ ...back[0], body: undefined }, { ...events[0], body: undefined });
+  assert.deepEqual({ ...back[1], body: undefined }, { ...events[1], body: undefined, partitionKey: null, properties: {} });
+  // Valid UTF-8 stays readable text in the block; other bytes go as base64.
+  assert.match(block!.lines[0]!, /"b":"\{\\"n\\":12345678901234567890, \\"x\\": 1.0\}"/);
+  assert.match(block!.lines[1]!, /"x":"AP8KDQ=="/);
+});
+
+test('blocks of format v1 are still read: text bodies stay text, binary ones bytes', () => {
+  const v1 = '{"sluiceBlock":1,"source":"events","partition":"3","first":7,"last":8,"count":2}\n' +
+    '{"s":7,"o":"700","t":5,"k":"user-1","p":{"app":"web"},"b":"{\\"a\\":1}"}\n{"s":8,"o":"800","t":6,"x":"AP8KDQ=="}\n';
+  const { header, events } = decodeBlock(Buffer.from(v1));
+  assert.equal(header.sluiceBlock, 1);
+  assert.deepEqual(events[0], { body: '{"a":1}', sequenceNumber: 7, offset: '700', enqueuedTime: 5, partitionKey: 'user-1', properties: { app: 'web' } });
+  assert.deepEqual(events[1], { body: Uint8Array.of(0, 255, 10, 13), sequenceNumber: 8, offset: '800', enqueuedTime: 6, partitionKey: null, properties: {} });
 });
 
 test('a block of another format version, or truncated, is refused', () => {
-  assert.throws(() => decodeBlock(Buffer.from('{"sluiceBlock":2}\n')), /unsupported block format 2/);
+  assert.throws(() => decodeBlock(Buffer.from('{"sluiceBlock":3}\n')), /unsupported block format 3/);
   const lines = cutBlocks([event(1, 0), event(2, 0)], 1000, 1 << 20)[0]!.lines;
   const data = Buffer.from(encodeBlock({ source: 's', partition: '0', first: 1, last: 2, count: 2 }, lines)).toString().split('\n').slice(0, 2).join('\n');
   assert.throws(() => decodeBlock(Buffer.from(data)), /truncated: 1 of 2/);

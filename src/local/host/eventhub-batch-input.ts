@@ -1,4 +1,12 @@
+import {
+  collectionBytes,
+  collectionSint64,
+  collectionString,
+  dotnetUnspecifiedDate,
+  json,
+} from './eventhub-rpc-encodings.js';
 import type { InvocationInput } from './invoke.js';
+import { RpcEncoded } from './rpc-typed-data.js';
 
 /** The parts of a received event the trigger reads (a subset of @azure/event-hubs ReceivedEventData). */
 export interface ReceivedEventLike {
@@ -7,7 +15,7 @@ export interface ReceivedEventLike {
   systemProperties?: Record<string, unknown>;
   enqueuedTimeUtc: Date;
   partitionKey: string | null;
-  offset: string;
+  offset: string | number;
   sequenceNumber: number;
 }
 
@@ -18,62 +26,86 @@ export interface PartitionInfo {
   partitionId: string;
 }
 
-/** Bodies reach Node functions as UTF-8 text (the library JSON-parses each), as from the extension. */
-function bodyText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  return JSON.stringify(body) ?? '';
+/** How the host encodes a batch for this function and worker. */
+export interface BatchEncoding {
+  /** The trigger's dataType: "binary" sends bodies as bytes, anything else as strings. */
+  dataType?: unknown;
+  /** The worker declared IncludeEmptyEntriesInMessagePayload. */
+  includeEmptyEntries: boolean;
 }
 
+/** The event body as the extension holds it: bytes (EventData.EventBody). */
+function bodyBytes(body: unknown): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body === undefined || body === null) return new Uint8Array(0);
+  // An AMQP value body (not a data section): the extension would see its encoded form; JSON is the closest.
+  return Buffer.from(JSON.stringify(body) ?? '', 'utf8');
+}
+
+/** A string-typed body: the extension decodes the bytes as UTF-8 (invalid sequences become U+FFFD). */
+function bodyText(body: unknown): string {
+  const bytes = bodyBytes(body);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * System properties as the extension builds them (GetSystemPropertiesForBinding): the AMQP
+ * annotations, then SequenceNumber, Offset (a long), PartitionKey and EnqueuedTimeUtc (a zoneless
+ * DateTime), all serialized with Json.NET.
+ */
 function systemProperties(event: ReceivedEventLike): Record<string, unknown> {
-  const enqueued = event.enqueuedTimeUtc.toISOString();
   const props: Record<string, unknown> = {
     ...event.systemProperties,
     'x-opt-sequence-number': event.sequenceNumber,
-    'x-opt-offset': event.offset,
-    'x-opt-enqueued-time': enqueued,
+    'x-opt-offset': String(event.offset),
+    'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
   };
-  if (event.partitionKey !== null) props['x-opt-partition-key'] = event.partitionKey;
+  if (event.partitionKey != null) props['x-opt-partition-key'] = event.partitionKey;
+  const offset = Number(event.offset);
   return {
     ...props,
     SequenceNumber: event.sequenceNumber,
-    Offset: event.offset,
-    PartitionKey: event.partitionKey,
-    EnqueuedTimeUtc: enqueued,
+    Offset: Number.isSafeInteger(offset) ? offset : String(event.offset),
+    PartitionKey: event.partitionKey ?? null,
+    EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
   };
 }
 
 /**
- * The invocation for a `cardinality: 'many'` batch, in the extension's casing (PartitionContext,
- * OffsetArray, ...). The library lower-cases the first letter of each key, recursively, so the
- * handler sees partitionContext, offsetArray, ... exactly as in Azure.
+ * The invocation for a `cardinality: 'many'` batch, encoded field by field as the real host does
+ * (EVENT_HUB_BATCH_ENCODINGS), in the extension's casing. The library lower-cases the first letter
+ * of each metadata key, recursively, so the handler sees partitionContext, offsetArray, ... exactly
+ * as in Azure, with the same Long objects, zoneless dates and dropped empty entries.
  */
-export function eventHubBatchInput(events: readonly ReceivedEventLike[], partition: PartitionInfo): InvocationInput {
+export function eventHubBatchInput(events: readonly ReceivedEventLike[], partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
+  const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
+  const bodies = binary ? collectionBytes(events.map((e) => bodyBytes(e.body))) : collectionString(events.map((e) => bodyText(e.body)), encoding.includeEmptyEntries);
   return {
-    triggerValue: events.map((e) => bodyText(e.body)),
+    triggerValue: new RpcEncoded(bodies),
     triggerMetadata: {
-      PartitionContext: partitionContext(partition),
-      PartitionKeyArray: events.map((e) => e.partitionKey),
-      OffsetArray: events.map((e) => e.offset),
-      SequenceNumberArray: events.map((e) => e.sequenceNumber),
-      EnqueuedTimeUtcArray: events.map((e) => e.enqueuedTimeUtc.toISOString()),
-      PropertiesArray: events.map((e) => e.properties ?? {}),
-      SystemPropertiesArray: events.map(systemProperties),
+      PartitionContext: new RpcEncoded(json(partitionContext(partition))),
+      PartitionKeyArray: new RpcEncoded(collectionString(events.map((e) => e.partitionKey), encoding.includeEmptyEntries)),
+      OffsetArray: new RpcEncoded(collectionString(events.map((e) => String(e.offset)), encoding.includeEmptyEntries)),
+      SequenceNumberArray: new RpcEncoded(collectionSint64(events.map((e) => e.sequenceNumber))),
+      EnqueuedTimeUtcArray: new RpcEncoded(json(events.map((e) => dotnetUnspecifiedDate(e.enqueuedTimeUtc.getTime())))),
+      PropertiesArray: new RpcEncoded(json(events.map((e) => e.properties ?? {}))),
+      SystemPropertiesArray: new RpcEncoded(json(events.map(systemProperties))),
     },
   };
 }
 
 /** The invocation for `cardinality: 'one'`: one body, single-valued metadata. */
-export function eventHubSingleInput(event: ReceivedEventLike, partition: PartitionInfo): InvocationInput {
-  const enqueued = event.enqueuedTimeUtc.toISOString();
+export function eventHubSingleInput(event: ReceivedEventLike, partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
+  const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
   return {
-    triggerValue: bodyText(event.body),
+    triggerValue: binary ? bodyBytes(event.body) : bodyText(event.body),
     triggerMetadata: {
       PartitionContext: partitionContext(partition),
-      PartitionKey: event.partitionKey,
-      Offset: event.offset,
+      PartitionKey: event.partitionKey ?? null,
+      Offset: String(event.offset),
       SequenceNumber: event.sequenceNumber,
-      EnqueuedTimeUtc: enqueued,
+      EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
       Properties: event.properties ?? {},
       SystemProperties: systemProperties(event),
     },

@@ -14,7 +14,9 @@ import { ContainerClient } from '@azure/storage-blob';
 import type { Clock } from '../../util/clock.js';
 import type { AppSettings } from './app-settings.js';
 import { eventHubConnectionOf, type EventHubConnection } from './eventhub-connection.js';
-import { eventHubBatchInput, eventHubSingleInput, type PartitionInfo } from './eventhub-batch-input.js';
+import { eventHubBatchInput, eventHubSingleInput, type BatchEncoding, type PartitionInfo } from './eventhub-batch-input.js';
+import { hasCapability, INCLUDE_EMPTY_ENTRIES, NODE_WORKER_CAPABILITIES } from './eventhub-rpc-encodings.js';
+import { currentProgrammingModel } from './functions-core-shim.js';
 import { parseTimeSpan, type EventHubsHostOptions } from './host-json.js';
 import type { HostLog } from './host-log.js';
 import { errorMessage, type InvokeDetailed, type RegisteredFunction } from './invoke.js';
@@ -78,7 +80,14 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
   const functions = options.functions.filter((f) => f.trigger.type.toLowerCase() === 'eventhubtrigger');
   if (functions.length === 0) return { stop: async () => {} };
   const settings = effectiveEventHubOptions(options.hostOptions);
-  const plans = functions.map((fn) => ({ fn, connection: eventHubConnectionOf(fn, options.settings), retry: retryPolicyOf(fn.metadata) }));
+  // As the worker does after loading the app: its own capabilities plus what the app declared.
+  const model = currentProgrammingModel();
+  const capabilities = model?.getCapabilities ? await model.getCapabilities({ ...NODE_WORKER_CAPABILITIES }) : { ...NODE_WORKER_CAPABILITIES };
+  const includeEmptyEntries = hasCapability(capabilities, INCLUDE_EMPTY_ENTRIES);
+  const plans = functions.map((fn) => ({
+    fn, connection: eventHubConnectionOf(fn, options.settings), retry: retryPolicyOf(fn.metadata),
+    encoding: { dataType: fn.trigger.dataType, includeEmptyEntries } satisfies BatchEncoding,
+  }));
 
   const container = new ContainerClient(options.storageConnectionString, CHECKPOINT_CONTAINER);
   await container.createIfNotExists();
@@ -91,7 +100,7 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
     const client = consumerClient(plan.connection, consumerGroup, checkpointStore);
     const subscription = client.subscribe(
       {
-        processEvents: (events, context) => processBatch(plan.fn, plan.retry, events, context, options, abort.signal),
+        processEvents: (events, context) => processBatch(plan.fn, plan.retry, plan.encoding, events, context, options, abort.signal),
         processError: async (error, context) => {
           if (abort.signal.aborted) return;
           options.log(`[host] Event Hubs trigger "${plan.fn.name}" partition ${context.partitionId || '-'}: ${errorMessage(error)}`);
@@ -102,7 +111,7 @@ export async function startEventHubTriggers(options: EventHubTriggerOptions): Pr
         maxWaitTimeInSeconds: settings.maxWaitTimeSeconds,
         prefetchCount: settings.prefetchCount,
         startPosition: settings.startPosition,
-        // Bodies are handed over as text, so keep the raw bytes rather than the SDK's JSON guess.
+        // The extension holds every body as bytes; keep them rather than the SDK's JSON guess.
         skipParsingBodyAsJson: true,
       },
     );
@@ -143,6 +152,7 @@ function clientOptions(): { loadBalancingOptions: { strategy: 'greedy' } } {
 async function processBatch(
   fn: RegisteredFunction,
   retry: RetryPolicy | undefined,
+  encoding: BatchEncoding,
   events: ReceivedEventData[],
   context: PartitionContext,
   options: EventHubTriggerOptions,
@@ -156,8 +166,8 @@ async function processBatch(
     partitionId: context.partitionId,
   };
   const inputs = fn.trigger.cardinality === 'many'
-    ? [eventHubBatchInput(events, partition)]
-    : events.map((e) => eventHubSingleInput(e, partition));
+    ? [eventHubBatchInput(events, partition, encoding)]
+    : events.map((e) => eventHubSingleInput(e, partition, encoding));
   for (const input of inputs) {
     try {
       await invokeWithRetry(options.invokeDetailed, fn.name, input, retry, options.clock, signal);

@@ -15,7 +15,7 @@ import type {
   RpcTypedData,
 } from './functions-core-types.js';
 import type { HostLog } from './host-log.js';
-import { fromHostTypedData, toHostTypedData } from './rpc-typed-data.js';
+import { fromHostTypedData, RpcEncoded, toHostTypedData } from './rpc-typed-data.js';
 
 /**
  * What a trigger hands to a function. For HTTP triggers `triggerValue` is the request as
@@ -208,6 +208,7 @@ function buildRequest(
 
 /** Trigger metadata is sent as strings, numbers or JSON, never as collections (the host serializes it). */
 function toMetadataTypedData(value: unknown): RpcTypedData | undefined {
+  if (value instanceof RpcEncoded) return value.data;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return { string: value };
   if (typeof value === 'number') return Number.isInteger(value) ? { int: value } : { double: value };

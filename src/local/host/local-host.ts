@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { loadAppSettings, type AppSettings } from './app-settings.js';
 import type { DurableAttachment, DurableExtension } from './durable-extension-point.js';
+import { failOnUnhandledRejections } from './unhandled-rejections.js';
 import { startEventHubTriggers, type EventHubTriggers } from './eventhub-trigger.js';
 import { loadFunctionsApp } from './function-app-loader.js';
 import type { FunctionRegistry } from './function-registry.js';
@@ -48,6 +49,7 @@ const DURABLE_CLIENT_TYPES = ['durableClient', 'orchestrationClient'];
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const appDir = resolve(options.appDir);
   const log = options.log ?? consoleHostLog;
+  failOnUnhandledRejections(log);
   const clock = options.clock ?? systemClock;
   const registry = await loadFunctionsApp(appDir, { log });
   const settings = loadAppSettings(appDir, options.env ?? process.env);

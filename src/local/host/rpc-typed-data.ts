@@ -1,11 +1,20 @@
 import type { RpcTypedData } from './functions-core-types.js';
 
 /**
+ * A value a trigger has already encoded exactly as the host would (see eventhub-rpc-encodings.ts):
+ * sent as is, for trigger values and trigger metadata alike.
+ */
+export class RpcEncoded {
+  constructor(readonly data: RpcTypedData) {}
+}
+
+/**
  * Host-side conversions between values and RPC TypedData. They follow what the Functions host
  * sends: strings as `string`, bytes as `bytes`, arrays of strings/bytes/numbers as collections and
  * anything else as `json` (the library JSON-parses strings and collections on its side).
  */
 export function toHostTypedData(value: unknown): RpcTypedData | undefined {
+  if (value instanceof RpcEncoded) return value.data;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return { string: value };
   if (value instanceof Uint8Array) return { bytes: value };
