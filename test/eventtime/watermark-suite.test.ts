@@ -94,7 +94,7 @@ test('EventTimeWatermarkSuite "update mode - session - no key": un-keyed session
 });
 
 test('EventTimeWatermarkSuite "error on bad column" / "error on wrong type": a bad event time is refused clearly', async () => {
-  const bad = await runBatches<number | string, unknown>({
+  const bad = await runBatches<number | string, number>({
     inputs: [[[10, 'x', 11]]],
     build: (s) => s.withWatermark((v) => (v === 'x' ? Number.NaN : seconds(v as number)), '10s').window('5s').count({ outputMode: 'update' }).map((r) => r.value),
     batchIntervalMs: 1000,
