@@ -38,6 +38,8 @@ export interface StreamStatus {
   /** Averages over the newest RECENT completed batches. */
   recent: { batches: number; inputRate: number | null; schedulingDelayMs: number | null; processingMs: number | null; totalDelayMs: number | null };
   health: { level: Health; problems: string[] };
+  /** Streams with event time: the newest completed batch's watermark (ms since the epoch) and its batch time minus that watermark. */
+  eventTime?: { watermark: number | null; lagMs: number | null } | null;
 }
 
 /**
@@ -87,7 +89,14 @@ export async function streamStatus(handle: StreamHandle, clock: Clock): Promise<
       totalDelayMs: avg((b) => b.totalDelayMs),
     },
   };
-  return { ...status, health: healthOf(status, batches) };
+  return { ...status, health: healthOf(status, batches), ...eventTimeOf(newestCompleted) };
+}
+
+/** The event-time header: absent for a stream without event time, as the status contract asks. */
+function eventTimeOf(newest: BatchRecord | undefined): Pick<StreamStatus, 'eventTime'> {
+  const watermark = newest?.completion?.eventTime?.watermark;
+  if (watermark === undefined) return {};
+  return { eventTime: { watermark, lagMs: watermark === null ? null : newest!.time - watermark } };
 }
 
 function completedCount(batches: BatchRecord[], newest: BatchRecord | undefined, zeroTime: number | undefined, interval: number): { count: number; exact: boolean } {
