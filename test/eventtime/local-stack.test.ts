@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
 import { produce } from '../../src/local/producer.js';
 import { takeSampleEvents, TOO_LATE_MS } from '../../src/local/sample-events.js';
-import { startStack, type Stack } from '../../src/local/stack.js';
-import { silentLogger } from '../../src/util/log.js';
+import type { Stack } from '../../src/local/stack.js';
 import { waitUntil } from '../support/wait.js';
-import { hubEnds, StreamOutputs } from '../e2e/support/stream-outputs.js';
+import { hubEnds, startTestStack, type StreamOutputs } from '../e2e/support/stream-outputs.js';
 
 /**
  * The sample job's event-time window on the whole local stack, fed by the producer's
@@ -21,11 +18,7 @@ let stack: Stack;
 let outputs: StreamOutputs;
 
 before(async () => {
-  stack = await startStack({
-    port: 0, hubPort: 0, partitions: 4, log: silentLogger,
-    settings: { SLUICE_STREAM_NAME: 'etime', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
-  });
-  outputs = new StreamOutputs(azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString })), 'etime');
+  ({ stack, outputs } = await startTestStack('etime'));
 });
 after(() => stack.stop());
 

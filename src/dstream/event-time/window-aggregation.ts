@@ -1,5 +1,6 @@
 import { KeyedMap } from '../keyed.js';
 import type { BatchContext, MapSideCombine, StreamNode } from '../node.js';
+import { combineAll } from '../operators/combine-node.js';
 import { narrowNode } from '../operators/narrow-node.js';
 import { previousSnapshot } from '../operators/previous-snapshot.js';
 import type { StreamGraph } from '../stream-graph.js';
@@ -55,7 +56,7 @@ export function windowAggregationNode(graph: StreamGraph, stamped: StreamNode, t
     rememberMs: stamped.slideMs,
     ...(placed.placement === 'record' && { mapSide: combine }),
     compute: async (ctx) => {
-      const partials = placed.placement === 'record' ? ctx.combined(node) : combineInCommit(ctx, node, combine, await ctx.records(placed));
+      const partials = placed.placement === 'record' ? ctx.combined(node) : combineAll(node, combine, await ctx.records(placed), ctx);
       return foldBatch(ctx, node, spec, await watermarkInEffect(ctx, tracker), partials as KeyedMap<[unknown, number, number], Partial>);
     },
   };
@@ -83,20 +84,6 @@ function partialCombine(spec: WindowAggregationSpec): MapSideCombine {
       return [spec.aggregator.merge(accA, accB), nA + nB, keptA && keptB && [...keptA, ...keptB]] satisfies Partial;
     },
   };
-}
-
-/** The same pre-aggregation in the commit, when the stamped stream is already batch-level (after a dedup). */
-function combineInCommit(ctx: BatchContext, node: StreamNode, combine: MapSideCombine, placed: readonly unknown[]): KeyedMap<unknown, unknown> {
-  const out = new KeyedMap<unknown, unknown>();
-  for (const p of placed) {
-    try {
-      const key = combine.key(p);
-      out.set(key, out.has(key) ? combine.add(out.get(key), p) : combine.create(p));
-    } catch (err) {
-      ctx.deadLetter(node, (p as Placed)[1], err);
-    }
-  }
-  return out;
 }
 
 type Open = Session<unknown> & { key: unknown; changed: boolean };
