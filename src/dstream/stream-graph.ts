@@ -1,9 +1,10 @@
 import { durationMs, type Duration } from '../config/duration.js';
+import { SETTINGS } from '../config/settings.js';
 import type { Sink } from '../sinks/sink.js';
 import type { StreamNode } from './node.js';
 
 /** SLUICE_IDLE_PARTITION_TIMEOUT's default, for pipelines built without the settings. */
-export const DEFAULT_IDLE_PARTITION_TIMEOUT = '1m';
+const DEFAULT_IDLE_PARTITION_TIMEOUT = SETTINGS.idlePartitionTimeoutMs.default;
 
 /** An output operation: where a stream's batches go (a sink, or a user callback). */
 export interface OutputOperation {

@@ -32,7 +32,9 @@ export const pageViewsJob: StreamingJob = {
       .map((v) => [v.user, 1] as [string, number])
       .updateStateByKey((counts: number[], total: number | undefined) => (total ?? 0) + counts.reduce(add, 0))
       .saveToTable('user-totals');
+    // Views without a numeric ts still count above; only the event-time minutes need one.
     views
+      .filter((v) => Number.isFinite(v.ts))
       .withWatermark((v) => v.ts, '1m')
       .dropDuplicatesWithinWatermark((v) => v.id)
       .map((v) => [v.page, 1] as [string, number])
