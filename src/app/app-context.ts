@@ -47,7 +47,7 @@ export function appContext(): AppContext {
   const config = loadConfig();
   const base = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName)));
   const storage = overrides.wrapStorage ? overrides.wrapStorage(base) : base;
-  const ssc = new StreamingContext({ batchInterval: config.batchIntervalMs });
+  const ssc = new StreamingContext({ batchInterval: config.batchIntervalMs, idlePartitionTimeout: config.idlePartitionTimeoutMs });
   (overrides.job ?? defaultJob).build(ssc);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? consoleLogger;

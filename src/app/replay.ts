@@ -39,7 +39,7 @@ export async function replayBatch(app: AppContext, from: number, to: number, tim
     deadLetters: prefixedObjectStore(app.storage.deadLetters, `${prefix}/`),
     outputTable: prefixedEntityTable(app.storage.outputTable, `${prefix}-`),
   };
-  const ssc = new StreamingContext({ batchInterval: app.config.batchIntervalMs });
+  const ssc = new StreamingContext({ batchInterval: app.config.batchIntervalMs, idlePartitionTimeout: app.config.idlePartitionTimeoutMs });
   job.build(ssc);
   const engine = new StreamEngine({ ...app.engine.context, blockStream: app.config.streamName, stream: `${app.config.streamName}~${prefix}`, storage, graph: ssc.graph });
   await engine.context.batches.zeroTime(await app.engine.zeroTime());

@@ -27,6 +27,7 @@ export interface SluiceConfig {
   onBatchFailure: OnBatchFailure;
   supervisorSchedule: string;
   activityRetries: number;
+  idlePartitionTimeoutMs: number;
   containers: { blocks: string; partials: string; state: string; output: string; deadLetter: string };
   tables: { wal: string; output: string };
   storageConnectionName: string;
@@ -72,6 +73,7 @@ export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
     onBatchFailure: read(SETTINGS.onBatchFailure),
     supervisorSchedule: read(SETTINGS.supervisorSchedule),
     activityRetries: read(SETTINGS.activityRetries),
+    idlePartitionTimeoutMs: read(SETTINGS.idlePartitionTimeoutMs),
     containers: {
       blocks: read(SETTINGS.blocksContainer),
       partials: read(SETTINGS.partialsContainer),

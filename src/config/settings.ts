@@ -147,6 +147,7 @@ export const SETTINGS = {
     description: 'Retries of each driver activity (allocate, task, commit) before the batch counts as failed.',
     parse: (raw) => (/^\s*\d+\s*$/.test(raw) && Number(raw) <= 10 ? Number(raw) : new Broken('a whole number from 0 to 10')),
   }),
+  idlePartitionTimeoutMs: duration('SLUICE_IDLE_PARTITION_TIMEOUT', '1m', 'Event time: a partition that sent nothing for this long (batch time) stops holding the watermark back, as in Flink and Azure Stream Analytics. withWatermark can set its own.', false),
   blocksContainer: named('SLUICE_BLOCKS_CONTAINER', 'sluice-blocks', 'Blob container for received blocks.', containerNameRule),
   partialsContainer: named('SLUICE_PARTIALS_CONTAINER', 'sluice-partials', 'Blob container for task partial results.', containerNameRule),
   stateContainer: named('SLUICE_STATE_CONTAINER', 'sluice-state', 'Blob container for window slices and keyed state, per batch time.', containerNameRule),

@@ -1,8 +1,12 @@
-import type { Duration } from '../config/duration.js';
+import { durationMs, parseDuration, type Duration } from '../config/duration.js';
 import { BlobSink } from '../sinks/blob-sink.js';
 import { ForeachSink } from '../sinks/foreach-sink.js';
 import type { Sink } from '../sinks/sink.js';
 import { TableSink } from '../sinks/table-sink.js';
+import { EventTimeStream } from './event-time/event-time-stream.js';
+import { lateRecordPolicy, type LateRecordPolicy } from './event-time/late-records.js';
+import { stampNode, type EventTimeOf } from './event-time/stamped.js';
+import { watermarkNode } from './event-time/watermark-tracker.js';
 import type { StreamNode } from './node.js';
 import { byKey, combineNode } from './operators/combine-node.js';
 import { cogroupNode } from './operators/cogroup.js';
@@ -175,6 +179,23 @@ export class DStream<T> {
     return Object.assign(this.derive<U>(nodes.mapped), { stateSnapshots: () => this.derive<[K, S]>(nodes.snapshots()) });
   }
 
+  // ---- event time (Structured Streaming's withWatermark) ----
+
+  /**
+   * Declares the stream's event time (a function of the record, or "enqueuedTime") and how late
+   * events may arrive: the watermark is the highest event time seen, per partition, minus `delay`
+   * (the lowest over the partitions that are not idle). It must come before any batch-level operator.
+   */
+  withWatermark(eventTime: EventTimeOf<T>, delay: Duration, options: WatermarkOptions = {}): EventTimeStream<T> {
+    const delayMs = parseDuration(delay);
+    if (delayMs === undefined || delayMs < 0) throw new RangeError(`withWatermark delay: ${JSON.stringify(delay)} must be a duration of 0 or more (ms, or "10s", "1m")`);
+    const idleMs = options.idlePartitionTimeout === undefined ? this.graph.idlePartitionTimeoutMs : durationMs(options.idlePartitionTimeout, 'withWatermark idlePartitionTimeout');
+    const stamped = stampNode(this.graph, this.node, eventTime);
+    const tracker = watermarkNode(this.graph, stamped, delayMs, idleMs);
+    const declaration = { tracker, delayMs, latePolicy: lateRecordPolicy(options.lateRecords) };
+    return new EventTimeStream<T>(this.graph, stamped, declaration, (node) => this.derive(node));
+  }
+
   // ---- outputs ----
 
   /** Writes each batch through a sink (idempotent per batch for Sluice's own sinks). */
@@ -197,6 +218,13 @@ export class DStream<T> {
   foreachBatch(fn: (records: T[], time: number) => void | Promise<void>): this {
     return this.to(new ForeachSink<T>(fn));
   }
+}
+
+export interface WatermarkOptions {
+  /** A partition that sent nothing for this long stops holding the watermark back; defaults to SLUICE_IDLE_PARTITION_TIMEOUT. */
+  readonly idlePartitionTimeout?: Duration;
+  /** Late records are counted and dropped ("drop", the default) or also written to the dead-letter container ("deadLetter"). */
+  readonly lateRecords?: LateRecordPolicy;
 }
 
 /** What mapWithState returns: the mapped stream, plus the stream of the whole state after each batch. */

@@ -1,3 +1,4 @@
+import type { PartitionRef } from '../partitions/partition-ref.js';
 import type { ReceivedEvent } from '../receiver/received-event.js';
 import type { StateStore } from '../state/state-store.js';
 import type { KeyedMap } from './keyed.js';
@@ -17,8 +18,12 @@ export interface StreamNode {
   readonly placement: 'record' | 'batch';
   /** The node emits only at zeroTime + k * slideMs (Spark's slideDuration). */
   readonly slideMs: number;
-  /** Record nodes (except inputs): the per-record function. Throwing dead-letters the record. */
-  readonly process?: (record: unknown, emit: (out: unknown) => void) => void;
+  /**
+   * Record nodes (except inputs): the per-record function. Throwing dead-letters the record. In
+   * tasks it also gets the event the record came from (event time reads its partition and
+   * enqueued time); in the commit there is none.
+   */
+  readonly process?: (record: unknown, emit: (out: unknown) => void, origin?: EventOrigin) => void;
   /** Inputs: turns an event into its record. Throwing dead-letters the event. */
   readonly decode?: (event: ReceivedEvent) => unknown;
   /** Inputs: the source (event hub) they read. */
@@ -29,6 +34,12 @@ export interface StreamNode {
   readonly rememberMs?: number;
   /** Batch nodes: their output at ctx.time, which is always a valid time for the node. */
   readonly compute?: (ctx: BatchContext) => Promise<unknown[]>;
+}
+
+/** The event a task-side record came from, and its partition. */
+export interface EventOrigin {
+  readonly ref: PartitionRef;
+  readonly event: ReceivedEvent;
 }
 
 /** A keyed combine split like Spark's combineByKey: per record in tasks, per combiner in commit. */
@@ -53,6 +64,16 @@ export interface BatchContext {
   readonly state: StateStore;
   /** Sends a record that failed in a commit-side function to the dead-letter container. */
   deadLetter(node: StreamNode, record: unknown, error: unknown): void;
+  /** Event-time operators' figures for this batch; the commit records them with the batch. */
+  readonly eventTime: BatchEventTime;
+}
+
+/** A batch's event-time figures, filled in by the event-time operators while it commits. */
+export interface BatchEventTime {
+  /** The watermark the batch used (the lowest of the stream's declarations); undefined when it has none. */
+  watermark: number | null | undefined;
+  lateRecords: number;
+  droppedDuplicates: number;
 }
 
 export function isValidTime(node: StreamNode, time: number, zeroTime: number): boolean {

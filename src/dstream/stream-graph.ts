@@ -1,6 +1,10 @@
 import { durationMs, type Duration } from '../config/duration.js';
+import { SETTINGS } from '../config/settings.js';
 import type { Sink } from '../sinks/sink.js';
 import type { StreamNode } from './node.js';
+
+/** SLUICE_IDLE_PARTITION_TIMEOUT's default, for pipelines built without the settings. */
+const DEFAULT_IDLE_PARTITION_TIMEOUT = SETTINGS.idlePartitionTimeoutMs.default;
 
 /** An output operation: where a stream's batches go (a sink, or a user callback). */
 export interface OutputOperation {
@@ -15,11 +19,14 @@ export interface OutputOperation {
  */
 export class StreamGraph {
   readonly batchIntervalMs: number;
+  /** Event time: how long a silent partition holds the watermark back, unless withWatermark says otherwise. */
+  readonly idlePartitionTimeoutMs: number;
   private readonly nodeList: StreamNode[] = [];
   private readonly outputList: OutputOperation[] = [];
 
-  constructor(batchInterval: Duration) {
+  constructor(batchInterval: Duration, idlePartitionTimeout: Duration = DEFAULT_IDLE_PARTITION_TIMEOUT) {
     this.batchIntervalMs = durationMs(batchInterval, 'batch interval');
+    this.idlePartitionTimeoutMs = durationMs(idlePartitionTimeout, 'idle partition timeout');
   }
 
   nextId(kind: string): string {

@@ -11,8 +11,8 @@ import { StreamGraph } from './stream-graph.js';
 export class StreamingContext {
   readonly graph: StreamGraph;
 
-  constructor(options: { batchInterval: Duration }) {
-    this.graph = new StreamGraph(options.batchInterval);
+  constructor(options: { batchInterval: Duration; idlePartitionTimeout?: Duration }) {
+    this.graph = new StreamGraph(options.batchInterval, options.idlePartitionTimeout);
   }
 
   get batchIntervalMs(): number {

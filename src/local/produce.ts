@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run produce -- --rate 200 --count 10000 [--partitions 0,1] [--key-field page] [--seed 42]
- *   [--connection <cs>] [--hub pageviews] [--manifest out.json] [--malformed-every 100]
+ *   [--connection <cs>] [--hub pageviews] [--manifest out.json] [--malformed-every 100] [--late-every 10]
  * Sends seeded sample page views to an event hub (the dev hub by default) at a steady rate.
  */
 import { realpathSync } from 'node:fs';
@@ -20,6 +20,8 @@ const USAGE = `Usage: npm run produce -- --rate <events/s> --count <n> [options]
   --key-field <field>    send keyed by this page-view field (user, page, country, device)
   --seed <n>             PRNG seed (default 42); same seed, same events
   --malformed-every <n>  make every nth event malformed on purpose
+  --late-every <n>       send every nth event with an earlier timestamp: alternately 20 s back
+                         (out of order) and 10 min back (behind the sample job's 1-minute watermark)
   --connection <cs>      connection string, or a namespace (x.servicebus.windows.net) for Entra ID sign-in
                          (default: $EventHubConnection, else $EventHubConnection__fullyQualifiedNamespace, else the local dev hub)
   --hub <name>           event hub name (default: $SLUICE_EVENTHUB_NAME, else pageviews)
@@ -50,6 +52,7 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
         'key-field': { type: 'string' },
         seed: { type: 'string' },
         'malformed-every': { type: 'string' },
+        'late-every': { type: 'string' },
         connection: { type: 'string' },
         hub: { type: 'string' },
         manifest: { type: 'string' },
@@ -71,6 +74,7 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
   const partitions = values.partitions?.split(',').map((p) => p.trim());
   if (partitions && partitions.some((p) => !/^\d+$/.test(p))) throw new UsageError(`--partitions must be comma-separated partition ids like 0,1; not "${values.partitions}"`);
   const malformedEvery = integer('malformed-every', values['malformed-every'], 1);
+  const lateEvery = integer('late-every', values['late-every'], 1);
   const manifestPath = values.manifest;
   return {
     connectionString: values.connection || env.EventHubConnection || env.EventHubConnection__fullyQualifiedNamespace || DEV_HUB_CONNECTION,
@@ -81,6 +85,7 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
     ...(partitions ? { partitions } : {}),
     ...(keyField ? { keyField: keyField as keyof PageView } : {}),
     ...(malformedEvery ? { malformedEvery } : {}),
+    ...(lateEvery ? { lateEvery } : {}),
     ...(manifestPath ? { manifestPath } : {}),
   };
 }

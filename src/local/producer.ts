@@ -17,6 +17,8 @@ export interface ProduceOptions {
   keyField?: keyof PageView;
   seed: number;
   malformedEvery?: number;
+  /** Every nth event is sent with an earlier timestamp: out of order, or behind a 1-minute watermark (see sampleEvents). */
+  lateEvery?: number;
   manifestPath?: string;
   onProgress?: (progress: ProduceProgress) => void;
   signal?: AbortSignal;
@@ -80,7 +82,7 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
   // Pace in ~20 sends a second, so a rate of 1000/s goes out as batches of 50.
   const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(options.rate / 20)));
   const start = clock.now();
-  const events = sampleEvents({ seed: options.seed, ...(options.malformedEvery ? { malformedEvery: options.malformedEvery } : {}) });
+  const events = sampleEvents({ seed: options.seed, ...(options.malformedEvery ? { malformedEvery: options.malformedEvery } : {}), ...(options.lateEvery ? { lateEvery: options.lateEvery } : {}) });
   let nextPartition = 0;
   try {
     while (manifest.sent < options.count && !options.signal?.aborted) {

@@ -11,10 +11,17 @@ import type { Sink } from '../sinks/sink.js';
 import { ManualClock } from '../util/clock.js';
 import { silentLogger } from '../util/log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
+import type { BatchCompleted } from '../wal/wal-events.js';
+
+/**
+ * One batch of one input: its records, all sent to partition 0, or `{ partitions }` with the
+ * records each partition sends (event-time tests: a lagging or silent partition).
+ */
+export type BatchInput<I> = readonly I[] | { readonly partitions: readonly (readonly I[])[] };
 
 export interface RunBatchesOptions<I, O> {
-  /** One entry per input stream; each is one array of records per batch. */
-  readonly inputs: readonly (readonly (readonly I[])[])[];
+  /** One entry per input stream; each is one batch input per batch (an empty array is an empty batch). */
+  readonly inputs: readonly (readonly BatchInput<I>[])[];
   /** Gets one DStream per input; returns the stream whose batches are collected. */
   readonly build: (...streams: DStream<I>[]) => DStream<O>;
   readonly batchIntervalMs: Duration;
@@ -33,6 +40,17 @@ export interface RunBatchesOptions<I, O> {
   readonly crashInCommit?: readonly number[];
   /** Runs the engine's cleanup (state snapshots past every node's rememberMs) after every this many batches; 1 by default, 0 never. */
   readonly cleanUpEvery?: number;
+  /** The enqueued time of each event (for "enqueuedTime" event time); by default just before its batch time. */
+  readonly enqueuedTime?: (record: I, at: { batch: number; input: number; partition: number; batchTime: number }) => number;
+  /** The pipeline's default idle-partition timeout (SLUICE_IDLE_PARTITION_TIMEOUT). */
+  readonly idlePartitionTimeout?: Duration;
+  /** Called with each batch's completion record: its watermark, late records and dropped copies. */
+  readonly onBatchCompleted?: (completion: BatchCompleted) => void;
+}
+
+function partitionsOf<I>(batch: BatchInput<I> | undefined): readonly (readonly I[])[] {
+  if (batch === undefined) return [];
+  return 'partitions' in batch ? batch.partitions : [batch as readonly I[]];
 }
 
 /**
@@ -52,10 +70,11 @@ export async function runBatches<I, O>(options: RunBatchesOptions<I, O>): Promis
   const crashes = new Set((options.crashInCommit ?? []).map((k) => k * interval));
   const cleanUpEvery = options.cleanUpEvery ?? 1;
   const collected = new Map<number, O[]>();
-  const sequence = options.inputs.map(() => 0);
+  const partitionCounts = options.inputs.map((batches) => Math.max(1, ...batches.map((b) => partitionsOf(b).length)));
+  const sequence = partitionCounts.map((n) => Array.from({ length: n }, () => 0));
 
   async function start() {
-    const ssc = new StreamingContext({ batchInterval: interval });
+    const ssc = new StreamingContext({ batchInterval: interval, ...(options.idlePartitionTimeout !== undefined && { idlePartitionTimeout: options.idlePartitionTimeout }) });
     const streams = options.inputs.map((_, i) => ssc.eventHubStream<I>({ source: `in${i}` }));
     const out = options.build(...streams);
     const collect: Sink<O> = {
@@ -74,8 +93,8 @@ export async function runBatches<I, O>(options: RunBatchesOptions<I, O>): Promis
     });
     const blocks = new BlockStore(storage.blocks, stream);
     const checkpoints = new CheckpointStore(storage.wal, stream);
-    const receivers = options.inputs.map((_, i) =>
-      new ReliableReceiver(blocks, checkpoints, { source: `in${i}`, partition: '0', blockIntervalMs: interval, maxBlockBytes: 4 * 1024 ** 2, owner: 'runBatches' }, clock, silentLogger));
+    const receivers = partitionCounts.map((n, i) => Array.from({ length: n }, (_, p) =>
+      new ReliableReceiver(blocks, checkpoints, { source: `in${i}`, partition: String(p), blockIntervalMs: interval, maxBlockBytes: 4 * 1024 ** 2, owner: 'runBatches' }, clock, silentLogger)));
     await engine.zeroTime(); // fixed at clock 0 on first start, read back from storage after a restart
     return { engine, receivers, output: out };
   }
@@ -86,11 +105,14 @@ export async function runBatches<I, O>(options: RunBatchesOptions<I, O>): Promis
     const time = k * interval;
     clock.set(time - interval + 1);
     for (const [i, input] of options.inputs.entries()) {
-      const records = input[k - 1] ?? [];
-      await current.receivers[i]!.receive(records.map((r, j) => ({
-        body: JSON.stringify(r), sequenceNumber: sequence[i]! + j, offset: String(sequence[i]! + j), enqueuedTime: clock.now(),
-      })));
-      sequence[i]! += records.length;
+      for (const [p, records] of partitionsOf(input[k - 1]).entries()) {
+        const seq = sequence[i]!;
+        await current.receivers[i]![p]!.receive(records.map((r, j) => ({
+          body: JSON.stringify(r), sequenceNumber: seq[p]! + j, offset: String(seq[p]! + j),
+          enqueuedTime: options.enqueuedTime ? options.enqueuedTime(r, { batch: k, input: i, partition: p, batchTime: time }) : clock.now(),
+        })));
+        seq[p]! += records.length;
+      }
     }
     clock.set(time);
     try {
@@ -101,6 +123,8 @@ export async function runBatches<I, O>(options: RunBatchesOptions<I, O>): Promis
       await current.engine.runBatch(time);
     }
     if (isValidTime(current.output.node, time, await current.engine.zeroTime())) results.push(collected.get(time) ?? []);
+    const completion = (await current.engine.batch(time))?.completion;
+    if (completion && options.onBatchCompleted) options.onBatchCompleted(completion);
     if (cleanUpEvery > 0 && k % cleanUpEvery === 0) await current.engine.cleanUp();
     if (restarts.has(k)) current = await start();
   }

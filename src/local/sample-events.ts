@@ -21,7 +21,17 @@ export interface SampleEventOptions {
   meanGapMs?: number;
   /** Every Nth event (N, 2N, ...) is malformed: alternately invalid JSON and JSON missing fields. */
   malformedEvery?: number;
+  /**
+   * Every Nth event (N, 2N, ...) carries an earlier timestamp, for event-time demos: alternately
+   * OUT_OF_ORDER_MS back (out of order, inside a 1-minute watermark) and TOO_LATE_MS back (behind
+   * it). Later events keep their own timestamps. A malformed event takes precedence.
+   */
+  lateEvery?: number;
 }
+
+/** How far back lateEvery moves an out-of-order event, and a too-late one. */
+export const OUT_OF_ORDER_MS = 20_000;
+export const TOO_LATE_MS = 10 * 60_000;
 
 export interface SampleEvent {
   /** The JSON text to send. */
@@ -87,6 +97,12 @@ export function* sampleEvents(options: SampleEventOptions): Generator<SampleEven
       yield invalidJson
         ? { body: JSON.stringify(view).slice(0, -7), pageView: undefined } // truncated: not JSON
         : { body: JSON.stringify({ id: view.id, ts: view.ts, note: 'missing user and page' }), pageView: undefined };
+      continue;
+    }
+    const late = options.lateEvery;
+    if (late && late > 0 && n % late === 0) {
+      const moved = { ...view, ts: view.ts - ((n / late) % 2 === 1 ? OUT_OF_ORDER_MS : TOO_LATE_MS) };
+      yield { body: JSON.stringify(moved), pageView: moved };
       continue;
     }
     yield { body: JSON.stringify(view), pageView: view };

@@ -1,5 +1,5 @@
 import { KeyedMap } from '../dstream/keyed.js';
-import { isValidTime, type BatchContext, type MapSideCombine, type StreamNode } from '../dstream/node.js';
+import { isValidTime, type BatchContext, type BatchEventTime, type MapSideCombine, type StreamNode } from '../dstream/node.js';
 import type { BatchCompleted } from '../wal/wal-events.js';
 import { deadLetterBlobName, deadLetterOfRecord, writeDeadLetters, type DeadLetter } from './dead-letter.js';
 import { summarize, type BatchSummary } from './batch-summary.js';
@@ -31,8 +31,9 @@ export async function commitBatch(ctx: EngineContext, time: number, zeroTime: nu
   const merged = mergePartials(partials, combines);
   const deadLetters: DeadLetter[] = [];
   const memo = new Map<StreamNode, Promise<unknown[]>>();
+  const eventTime: BatchEventTime = { watermark: undefined, lateRecords: 0, droppedDuplicates: 0 };
   const batchContext: BatchContext = {
-    stream: ctx.stream, time, zeroTime, batchIntervalMs: ctx.batchIntervalMs, state: ctx.state,
+    stream: ctx.stream, time, zeroTime, batchIntervalMs: ctx.batchIntervalMs, state: ctx.state, eventTime,
     records(node) {
       let out = memo.get(node);
       if (!out) {
@@ -71,6 +72,7 @@ export async function commitBatch(ctx: EngineContext, time: number, zeroTime: nu
     tasks: partials.map((p) => p.summary),
     outputs,
     deadLettered: deadLetters.length + partials.reduce((n, p) => n + p.summary.deadLettered, 0),
+    ...(eventTime.watermark !== undefined && { eventTime: { watermark: eventTime.watermark }, lateRecords: eventTime.lateRecords, droppedDuplicates: eventTime.droppedDuplicates }),
   };
   await ctx.batches.complete(completion);
   return summarize(batch.allocation, completion);

@@ -31,6 +31,9 @@ export interface DeadLetter {
   readonly bodyEncoding?: 'utf8' | 'base64';
   /** Commit-side: the failing record as JSON text. */
   readonly record?: string;
+  /** Why, when it is not a failure: "late" for a record behind the watermark, with that watermark. */
+  readonly reason?: string;
+  readonly watermark?: number;
 }
 
 export function deadLetterOfEvent(stream: string, batchTime: number, ref: PartitionRef, event: ReceivedEvent, operator: string, error: unknown): DeadLetter {
@@ -51,7 +54,12 @@ export function deadLetterOfRecord(stream: string, batchTime: number, operator: 
   } catch {
     json = String(record);
   }
-  return { stream, batchTime, stage: 'commit', operator, error: messageOf(error), record: json };
+  const why = error as { reason?: unknown; watermark?: unknown } | null | undefined;
+  return {
+    stream, batchTime, stage: 'commit', operator, error: messageOf(error), record: json,
+    ...(typeof why?.reason === 'string' && { reason: why.reason }),
+    ...(typeof why?.watermark === 'number' && { watermark: why.watermark }),
+  };
 }
 
 export function messageOf(error: unknown): string {

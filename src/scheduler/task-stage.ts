@@ -57,7 +57,7 @@ export class TaskStage {
         current = node.id;
         out = [];
         const emit = (r: unknown) => out.push(r);
-        for (const r of input) node.process!(r, emit);
+        for (const r of input) node.process!(r, emit, { ref, event });
       }
       memo.set(node, out);
       return out;

@@ -19,6 +19,9 @@ export interface BatchRow {
   deadLettered: number | null;
   error?: string;
   skipped?: boolean;
+  /** Streams with event time: records behind the watermark, and copies dropped by deduplication, in this batch. */
+  lateRecords?: number;
+  droppedDuplicates?: number;
 }
 
 export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow {
@@ -37,6 +40,8 @@ export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow
     totalDelayMs: summary?.totalDelayMs ?? null,
     deadLettered: summary?.deadLettered ?? null,
     ...(failure && { error: failure.error, skipped: failure.skipped }),
+    ...(completion?.lateRecords !== undefined && { lateRecords: completion.lateRecords }),
+    ...(completion?.droppedDuplicates !== undefined && { droppedDuplicates: completion.droppedDuplicates }),
   };
 }
 

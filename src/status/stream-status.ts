@@ -41,6 +41,8 @@ export interface StreamStatus {
   health: { level: Health; problems: string[] };
   /** Sequence ranges the hub no longer held when a receiver found them skipped; absent when none. */
   gaps?: GapsStatus;
+  /** Streams with event time: the newest completed batch's watermark (ms since the epoch) and its batch time minus that watermark. */
+  eventTime?: { watermark: number | null; lagMs: number | null } | null;
 }
 
 /**
@@ -92,7 +94,14 @@ export async function streamStatus(handle: StreamHandle, clock: Clock): Promise<
     },
     ...(gaps && { gaps }),
   };
-  return { ...status, health: healthOf(status, batches) };
+  return { ...status, health: healthOf(status, batches), ...eventTimeOf(newestCompleted) };
+}
+
+/** The event-time header: absent for a stream without event time, as the status contract asks. */
+function eventTimeOf(newest: BatchRecord | undefined): Pick<StreamStatus, 'eventTime'> {
+  const watermark = newest?.completion?.eventTime?.watermark;
+  if (watermark === undefined) return {};
+  return { eventTime: { watermark, lagMs: watermark === null ? null : newest!.time - watermark } };
 }
 
 function completedCount(batches: BatchRecord[], newest: BatchRecord | undefined, zeroTime: number | undefined, interval: number): { count: number; exact: boolean } {

@@ -62,6 +62,10 @@ export interface BatchCompleted {
   readonly tasks: readonly TaskSummary[];
   readonly outputs: readonly string[];
   readonly deadLettered: number;
+  /** Streams with event time: the watermark the batch used (null before any event), late records counted, copies dropped. */
+  readonly eventTime?: { readonly watermark: number | null };
+  readonly lateRecords?: number;
+  readonly droppedDuplicates?: number;
 }
 
 export interface BatchFailed {

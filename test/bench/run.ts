@@ -3,6 +3,7 @@ import { azuriteStorage } from '../support/backends.js';
 import { commitBench } from './commit-bench.js';
 import { e2eBench } from './e2e-bench.js';
 import { bodyBench } from './body-bench.js';
+import { eventTimeBench } from './event-time-bench.js';
 import { receiverBench } from './receiver-bench.js';
 import { windowBench } from './window-bench.js';
 
@@ -29,4 +30,5 @@ await section((fresh) => receiverBench(fresh, quick ? 1000 : 5000, 100, print));
 await section((fresh) => bodyBench(fresh, quick ? 2500 : 10_000, print));
 await section((fresh) => commitBench(fresh, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], print));
 await windowBench(print);
+await eventTimeBench(print, { quick });
 await e2eBench(print, { quick });

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
 import { produce } from '../../src/local/producer.js';
-import { startStack, type Stack } from '../../src/local/stack.js';
-import { silentLogger } from '../../src/util/log.js';
+import type { Stack } from '../../src/local/stack.js';
 import { waitUntil } from '../support/wait.js';
-import { hubEnds, StreamOutputs } from './support/stream-outputs.js';
+import { hubEnds, startTestStack, type StreamOutputs } from './support/stream-outputs.js';
 import { expectedWorkload, sorted } from './support/workload.js';
 
 const SEED = 7;
@@ -16,12 +13,7 @@ let stack: Stack;
 let outputs: StreamOutputs;
 
 before(async () => {
-  // The whole stack in this process on free ports, on the system clock with short intervals.
-  stack = await startStack({
-    port: 0, hubPort: 0, partitions: 4, log: silentLogger,
-    settings: { SLUICE_STREAM_NAME: 'e2e', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
-  });
-  outputs = new StreamOutputs(azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString })), 'e2e');
+  ({ stack, outputs } = await startTestStack('e2e'));
 });
 after(() => stack.stop());
 

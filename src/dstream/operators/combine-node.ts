@@ -22,7 +22,8 @@ export function combineNode(
   return graph.add(node);
 }
 
-function combineAll(node: StreamNode, combine: MapSideCombine, records: readonly unknown[], ctx: BatchContext): KeyedMap<unknown, unknown> {
+/** The combine over a whole batch in the commit; a record whose functions throw is dead-lettered. */
+export function combineAll(node: StreamNode, combine: MapSideCombine, records: readonly unknown[], ctx: BatchContext): KeyedMap<unknown, unknown> {
   const merged = new KeyedMap<unknown, unknown>();
   for (const record of records) {
     try {

@@ -1,6 +1,10 @@
 import { ContainerClient } from '@azure/storage-blob';
 import { readDeadLetters, type DeadLetter } from '../../../src/scheduler/dead-letter.js';
+import { azureStreamStorage } from '../../../src/adapters/azure/azure-storage.js';
+import { storageClients } from '../../../src/adapters/azure/storage-clients.js';
 import type { DevHub } from '../../../src/local/devhub/dev-hub.js';
+import { startStack, type Stack } from '../../../src/local/stack.js';
+import { silentLogger } from '../../../src/util/log.js';
 import { CHECKPOINT_CONTAINER } from '../../../src/local/host/eventhub-trigger.js';
 import type { StreamStorage } from '../../../src/ports/stream-storage.js';
 import { BatchLog } from '../../../src/wal/batch-log.js';
@@ -86,4 +90,14 @@ export async function expireOwnerships(storageConnectionString: string): Promise
   const container = new ContainerClient(storageConnectionString, CHECKPOINT_CONTAINER);
   if (!(await container.exists())) return;
   for await (const blob of container.listBlobsFlat()) if (blob.name.includes('/ownership/')) await container.deleteBlob(blob.name);
+}
+
+/** The whole stack in this process on free ports, on the system clock with 1 s batches, and a reader of the stream's outputs. */
+export async function startTestStack(stream: string): Promise<{ stack: Stack; outputs: StreamOutputs }> {
+  const stack = await startStack({
+    port: 0, hubPort: 0, partitions: 4, log: silentLogger,
+    settings: { SLUICE_STREAM_NAME: stream, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
+  });
+  const outputs = new StreamOutputs(azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString })), stream);
+  return { stack, outputs };
 }
