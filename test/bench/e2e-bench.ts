@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
 import { storageClients } from '../../src/adapters/azure/storage-clients.js';
 import { loadConfig } from '../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
 import { BlockStore } from '../../src/receiver/block-store.js';
-import { waitUntil } from '../support/wait.js';
-import { AppChild } from '../e2e/support/app-child.js';
-import { hubEnds, StreamOutputs } from '../e2e/support/stream-outputs.js';
+import { StreamOutputs } from '../e2e/support/stream-outputs.js';
+import { costPerMillion, type CostLine } from './cost-model.js';
+import { MeasuredChild } from './measured-child.js';
+import type { WindowReport } from './process-probe.js';
+import { median, range, type Spread } from './spread.js';
 
 const HUB = 'pageviews';
 const PARTITIONS = 4;
@@ -20,20 +20,22 @@ const settings = {
   SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *',
 };
 const PRODUCE_JS = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
+const POLL_MS = 250;
 
-interface Backends { azurite: Azurite; hub: DevHub; outputs: StreamOutputs }
+/** Azurite and the dev hub, each in its own process, standing for Azure Storage and Event Hubs. */
+interface Backends { azurite: MeasuredChild; hub: MeasuredChild; storage: string; eventHub: string; outputs: StreamOutputs }
 
-/** Azurite and the dev hub in this process, standing for Azure: the app's process holds only the app. */
 async function backends(): Promise<Backends> {
-  const azurite = await startAzurite();
-  const hub = await startDevHub({ port: 0, config: devHubConfig([{ name: HUB, partitions: PARTITIONS }]) });
-  const storage = azureStreamStorage(loadConfig(settings), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
-  return { azurite, hub, outputs: new StreamOutputs(storage, STREAM) };
+  const azurite = new MeasuredChild('azurite');
+  const hub = new MeasuredChild('hub', [HUB, String(PARTITIONS)]);
+  const [a, h] = await Promise.all([azurite.ready, hub.ready]);
+  const storage = String(a['connectionString']);
+  const clients = storageClients({ kind: 'connectionString', connectionString: storage });
+  return { azurite, hub, storage, eventHub: String(h['connectionString']), outputs: new StreamOutputs(azureStreamStorage(loadConfig(settings), clients), STREAM) };
 }
 
 async function close(b: Backends): Promise<void> {
-  await b.hub.close();
-  await b.azurite.close();
+  await Promise.all([b.hub.stop(), b.azurite.stop()]);
 }
 
 /** The producer CLI in its own process, as a user runs it; resolves when it has sent everything. */
@@ -45,46 +47,80 @@ function runProducer(connection: string, rate: number, count: number): Promise<v
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`produce exited ${code}: ${stderr}`)))));
 }
 
-function startApp(b: Backends, reportRssMs?: number): AppChild {
-  return new AppChild({ storageConnectionString: b.azurite.connectionString, eventHubConnectionString: b.hub.connectionString, settings, ...(reportRssMs && { reportRssMs }) });
+/** The app of this build, or of a baseline build when `baselineStack` (its dist/src/local/stack.js) is given. */
+function startApp(b: Backends, baselineStack?: string): MeasuredChild {
+  return new MeasuredChild('app', [], { ...process.env, ...settings, BENCH_STORAGE: b.storage, BENCH_EVENTHUB: b.eventHub, ...(baselineStack && { BENCH_STACK: baselineStack }) });
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+/** Polls (every 250 ms, so the poll itself costs Azurite little) until `done`, or fails after the bound. */
+async function pollUntil(done: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
 
-/**
- * Throughput: a backlog of `count` events is preloaded, then the app drains it through receivers,
- * batches and sinks; then a bare EventHubConsumerClient reads the same events and discards them.
- */
-async function throughput(count: number): Promise<{ sluice: number; bare: number; batches: number }> {
-  const b = await backends();
+async function hubEnds(b: Backends): Promise<Map<string, number>> {
+  return new Map(await b.hub.ask<[string, number][]>('ends'));
+}
+
+/** This build's app, a baseline build's app (`--baseline <dir>`), the bare consumer. */
+type Variant = 'app' | 'base' | 'bare';
+
+/** One variant's drain of the preloaded backlog: its process's window, the stand-ins', and wall-clock throughput. */
+interface Drain { variant: Variant; self: WindowReport; hub: WindowReport; azurite: WindowReport; eventsPerSecond: number; batches: number }
+
+async function windows(children: MeasuredChild[], profileFile?: string): Promise<() => Promise<WindowReport[]>> {
+  await Promise.all(children.map((c, i) => c.begin(i === 0 ? profileFile : undefined)));
+  return () => Promise.all(children.map((c) => c.end()));
+}
+
+/** The app drains the backlog: from the host's READY to the last batch committed (read from the WAL). */
+async function drainApp(b: Backends, count: number, variant: Variant, profileFile?: string, baselineStack?: string): Promise<Drain> {
+  const ends = await hubEnds(b);
+  const app = startApp(b, variant === 'base' ? baselineStack : undefined);
   try {
-    await runProducer(b.hub.connectionString, 1_000_000, count);
-    const ends = hubEnds(b.hub, HUB, PARTITIONS);
-    const app = startApp(b);
     await app.ready;
-    const started = Date.now(); // from READY: the host is up and its triggers start now
-    await waitUntil(() => b.outputs.drained(ends), 'the app drained the backlog', 600_000);
+    const end = await windows([app, b.hub, b.azurite], profileFile);
+    const started = Date.now();
+    await pollUntil(() => b.outputs.drained(ends), 'the app drained the backlog', 600_000);
+    const [self, hub, azurite] = await end();
     const withData = (await b.outputs.allBatches()).filter((x) => x.completion && x.allocation.records > 0);
     const last = Math.max(...withData.map((x) => x.completion!.completedAt));
+    return { variant, self: self!, hub: hub!, azurite: azurite!, eventsPerSecond: count / ((last - started) / 1000), batches: withData.length };
+  } finally {
     await app.stop();
-    const sluice = count / ((last - started) / 1000);
+  }
+}
 
-    const client = new EventHubConsumerClient('$Default', b.hub.connectionString, HUB);
-    let seen = 0;
-    const t0 = performance.now();
-    let t1 = 0;
-    const subscription = client.subscribe({
-      processEvents: async (events) => {
-        seen += events.length;
-        if (seen >= count && t1 === 0) t1 = performance.now();
-      },
-      processError: async () => {},
-    }, { startPosition: earliestEventPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1 });
-    await waitUntil(() => t1 > 0, 'the bare consumer read the backlog', 600_000);
-    await subscription.close();
-    await client.close();
-    return { sluice, bare: count / ((t1 - t0) / 1000), batches: withData.length };
+/** A bare EventHubConsumerClient in its own process reads the same backlog and discards it. */
+async function drainBare(b: Backends, count: number, profileFile?: string): Promise<Drain> {
+  const bare = new MeasuredChild('bare', [b.eventHub, HUB, String(count)]);
+  try {
+    await bare.ready;
+    const end = await windows([bare, b.hub, b.azurite], profileFile);
+    const done = bare.next('done');
+    bare.send({ type: 'go' });
+    const { wallMs } = await done as unknown as { wallMs: number };
+    const [self, hub, azurite] = await end();
+    return { variant: 'bare', self: self!, hub: hub!, azurite: azurite!, eventsPerSecond: count / (wallMs / 1000), batches: 0 };
+  } finally {
+    await bare.stop();
+  }
+}
+
+/** One run: fresh stand-ins, the backlog preloaded once, both variants drain it in the given order. */
+async function run(count: number, order: readonly Variant[], profileDir?: string, baselineStack?: string): Promise<Drain[]> {
+  const b = await backends();
+  try {
+    await runProducer(b.eventHub, 1_000_000, count);
+    const out: Drain[] = [];
+    for (const v of order) {
+      const file = profileDir && resolve(profileDir, `${v}.cpuprofile`);
+      out.push(v === 'bare' ? await drainBare(b, count, file) : await drainApp(b, count, v, file, baselineStack));
+    }
+    return out;
   } finally {
     await close(b);
   }
@@ -93,48 +129,123 @@ async function throughput(count: number): Promise<{ sluice: number; bare: number
 /**
  * Latency and memory: the producer sends at a fixed rate for `seconds`; each event's latency is
  * its batch's completedAt (from the WAL, after its sinks wrote) minus its enqueued time (read back
- * from its block). The app reports its RSS every 250 ms.
+ * from its block).
  */
 async function live(rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
   const b = await backends();
   try {
-    const app = startApp(b, 250);
-    await app.ready;
-    await runProducer(b.hub.connectionString, rate, rate * seconds);
-    await waitUntil(() => b.outputs.drained(hubEnds(b.hub, HUB, PARTITIONS)), 'the app drained the run', 120_000);
-    await app.stop();
+    const app = startApp(b);
+    let report: WindowReport;
+    try {
+      await app.ready;
+      await app.begin();
+      await runProducer(b.eventHub, rate, rate * seconds);
+      const ends = await hubEnds(b);
+      await pollUntil(() => b.outputs.drained(ends), 'the app drained the run', 120_000);
+      report = await app.end();
+    } finally {
+      await app.stop();
+    }
     const blocks = new BlockStore(b.outputs.storage.blocks, STREAM);
     const latencies: number[] = [];
     for (const batch of await b.outputs.allBatches()) {
       if (!batch.completion) continue;
-      for (const range of batch.allocation.ranges) {
-        for (const block of range.blocks) {
-          for (const e of await blocks.read(range, block.first, block.last)) latencies.push(batch.completion.completedAt - e.enqueuedTime);
+      for (const r of batch.allocation.ranges) {
+        for (const block of r.blocks) {
+          for (const e of await blocks.read(r, block.first, block.last)) latencies.push(batch.completion.completedAt - e.enqueuedTime);
         }
       }
     }
     latencies.sort((x, y) => x - y);
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), events: latencies.length, peakRss: app.peakRss };
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), events: latencies.length, peakRss: report.maxRssBytes };
   } finally {
     await close(b);
   }
 }
 
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fmt = (s: Spread, digits = 1): string => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const per1000 = (ms: number, count: number): number => (ms / count) * 1000;
+
+export interface E2eFlags { quick: boolean; profile: boolean; baseline?: string }
+
+/** `--quick`, `--profile` and `--baseline <dir>` from the command line. */
+export function e2eFlags(argv: readonly string[]): E2eFlags {
+  const at = argv.indexOf('--baseline');
+  const baseline = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && !baseline) throw new Error('--baseline needs the root of a built checkout to compare with');
+  return { quick: argv.includes('--quick'), profile: argv.includes('--profile'), ...(baseline && { baseline }) };
+}
+
 /**
- * The full local stack end to end: the app (local Functions host, durable driver, receivers) in
- * its own process, Azurite and the dev hub in this one, the producer CLI in a third.
+ * The full local stack end to end, every part in its own process: the app (local Functions host,
+ * durable driver, receivers), a bare EventHubConsumerClient, Azurite, the dev hub, and the
+ * producer CLI. The variants drain the same backlog in turn, the order rotating each run (A B,
+ * B A, ...), so a change in the machine's load touches all of them; figures are medians with their
+ * range. `baseline` is another checkout's root, built: its app runs as a third variant.
  */
-export async function e2eBench(print: (line: string) => void, { quick }: { quick: boolean }): Promise<void> {
-  const backlog = quick ? 100_000 : 300_000;
+export async function e2eBench(print: (line: string) => void, { quick, profile, baseline }: E2eFlags): Promise<void> {
+  const backlog = quick ? 30_000 : 200_000;
+  const runs = quick ? 2 : 6;
   const rate = 500;
   const seconds = quick ? 30 : 180;
-  print(`End to end on the local stack (app process + Azurite/dev hub in the bench process + producer CLI process), 2 s batches, ${PARTITIONS} partitions`);
-  print(`  reproduce: npm run bench${quick ? ' -- --quick' : ''}`);
-  const t = await throughput(backlog);
-  print(`  sustained: ${backlog} preloaded events drained through receivers, ${t.batches} batches and sinks: ${t.sluice.toFixed(0)} events/s (from the host's READY to the last batch committed)`);
-  print(`  bare EventHubConsumerClient reading and discarding the same events: ${t.bare.toFixed(0)} events/s (from subscribe to the last event)`);
-  print(`  ratio Sluice / bare consumer: ${(t.sluice / t.bare).toFixed(2)} (target >= 0.5)`);
+  const baselineStack = baseline && resolve(baseline, 'dist/src/local/stack.js');
+  const variants: Variant[] = baseline ? ['app', 'base', 'bare'] : ['app', 'bare'];
+  const label: Record<Variant, string> = { app: 'app', base: 'baseline app', bare: 'bare consumer' };
+  print(`End to end on the local stack, every part in its own process (app | bare consumer | Azurite | dev hub | producer), 2 s batches, ${PARTITIONS} partitions`);
+  print(`  reproduce: npm run bench --${quick ? ' --quick' : ''}${profile ? ' --profile' : ''}${baseline ? ` --baseline ${baseline}` : ''}`);
+  print(`  ${runs} runs of a ${backlog}-event backlog; ${variants.map((v) => label[v]).join(', ')} drain the same backlog in turn, the order rotating each run`);
+  const drains: Drain[] = [];
+  for (let i = 0; i < runs; i++) {
+    const order = variants.map((_, j) => variants[(i + j) % variants.length]!);
+    drains.push(...(await run(backlog, order, undefined, baselineStack)));
+  }
+  const of = (v: Variant) => drains.filter((d) => d.variant === v);
+  const cpu = (v: Variant, pick: (d: Drain) => WindowReport) => range(of(v).map((d) => per1000(pick(d).cpuMs, backlog)));
+  print('  CPU per 1,000 events drained (ms), median (min–max), each process separately:');
+  print(`  | process | ${variants.map((v) => `while the ${label[v]} drains`).join(' | ')} |`);
+  print(`  |---|${variants.map(() => '---|').join('')}`);
+  print(`  | the draining process itself | ${variants.map((v) => fmt(cpu(v, (d) => d.self))).join(' | ')} |`);
+  print(`  | dev hub (stands for Event Hubs) | ${variants.map((v) => fmt(cpu(v, (d) => d.hub))).join(' | ')} |`);
+  print(`  | Azurite (stands for Storage) | ${variants.map((v) => fmt(cpu(v, (d) => d.azurite))).join(' | ')} |`);
+  for (const v of variants.filter((x) => x !== 'bare')) {
+    const ratios = range(of(v).map((a, i) => a.self.cpuMs / of('bare')[i]!.self.cpuMs));
+    print(`  CPU ratio ${label[v]} / bare consumer, paired per run: ${fmt(ratios, 2)} (target <= 2)`);
+  }
+  const alloc = (v: Variant) => range(of(v).map((d) => d.self.allocatedBytes / backlog / 1024));
+  const gcShare = (v: Variant) => range(of(v).map((d) => (100 * d.self.gcMs) / d.self.cpuMs));
+  print(`  V8 heap allocated per event (KB): ${variants.map((v) => `${label[v]} ${fmt(alloc(v))}`).join(', ')}`);
+  print(`  GC pauses as % of process CPU: ${variants.map((v) => `${label[v]} ${fmt(gcShare(v))}`).join(', ')}`);
+  const wall = (v: Variant) => range(of(v).map((d) => d.eventsPerSecond));
+  print(`  wall-clock throughput, events/s (machine-dependent; an app's includes waiting for its last 2 s batch boundary): ${variants.map((v) => `${label[v]} ${fmt(wall(v), 0)}`).join(', ')}`);
+
+  const counts = of('app').map((d) => ({ ...d.azurite.counts, ...d.self.counts }));
+  const cpuMsPerEvent = median(of('app').map((d) => d.self.cpuMs / backlog));
+  printCost(print, costPerMillion(counts, backlog, cpuMsPerEvent));
+
+  if (profile) {
+    const dir = resolve('bench-profiles');
+    mkdirSync(dir, { recursive: true });
+    const profiled = await run(backlog, variants, dir, baselineStack);
+    for (const d of profiled) {
+      const p = d.self.profile!;
+      print(`  profile of the ${label[d.variant]} process over one more drain (not in the medians): ${p.file}`);
+      print(`    GC share of sampled CPU ${(100 * p.gcShare).toFixed(1)}%, heap allocated ${(d.self.allocatedBytes / backlog / 1024).toFixed(1)} KB per event; top self time:`);
+      for (const line of p.top) print(`      ${line}`);
+    }
+  }
+
   const l = await live(rate, seconds);
   print(`  latency enqueue -> batch committed (sinks written), ${rate} events/s for ${seconds} s${quick ? ' (--quick; the full run is 180 s)' : ''}: p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.events} events`);
   print(`  peak RSS of the app process over that run: ${mib(l.peakRss)}`);
+}
+
+function printCost(print: (line: string) => void, lines: CostLine[]): void {
+  print('  cost per million events, from the counts of the app runs (median per run, scaled), at the list prices in docs/deploy.md:');
+  print('  | item | per million events | $ per million events |');
+  print('  |---|---|---|');
+  for (const l of lines) print(`  | ${l.item} | ${l.quantity} | ${l.dollars === undefined ? 'not priced' : l.dollars.toFixed(4)} |`);
+  const total = lines.reduce((n, l) => n + (l.dollars ?? 0), 0);
+  print(`  | **total priced** | | **${total.toFixed(4)}** |`);
 }
