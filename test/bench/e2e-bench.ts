@@ -233,6 +233,8 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
       print(`  profile of the ${label[d.variant]} process over one more drain (not in the medians): ${p.file}`);
       print(`    GC share of sampled CPU ${(100 * p.gcShare).toFixed(1)}%, heap allocated ${(d.self.allocatedBytes / backlog / 1024).toFixed(1)} KB per event; top self time:`);
       for (const line of p.top) print(`      ${line}`);
+      print('    top allocation (sampled, with collected objects), written beside it as .heapprofile:');
+      for (const line of p.topAllocations) print(`      ${line}`);
     }
   }
 

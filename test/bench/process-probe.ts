@@ -26,16 +26,42 @@ export interface ProfileSummary {
   file: string;
   /** Share of non-idle samples in V8's "(garbage collector)" node. */
   gcShare: number;
-  /** The functions with the most self time, as "name (file:line) share". */
+  /** The functions with the most self time, as "share name (file:line)". */
   top: string[];
+  /** From the sampling heap profile written beside it (.heapprofile): the functions that allocate most, as "share name (file:line)". */
+  topAllocations: string[];
 }
 
 export type ProbeRequest = { type: 'begin'; profileFile?: string } | { type: 'end' } | { type: 'ask'; what: string };
 
-interface CpuProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+interface CallFrame { functionName: string; url: string; lineNumber: number }
+interface CpuProfileNode { id: number; callFrame: CallFrame }
 interface CpuProfile { nodes: CpuProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface HeapProfileNode { callFrame: CallFrame; selfSize: number; children: HeapProfileNode[] }
 
-export function summariseProfile(file: string, profile: CpuProfile): ProfileSummary {
+const frameName = (frame: CallFrame): string => {
+  const where = frame.url ? ` (${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1})` : '';
+  return `${frame.functionName || '(anonymous)'}${where}`;
+};
+
+const topShares = (totals: Map<string, number>, all: number): string[] =>
+  [...totals].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, t]) => `${(100 * t / all).toFixed(1)}% ${name}`);
+
+/** Self size by function over a sampling heap profile's tree. */
+function summariseHeap(head: HeapProfileNode): string[] {
+  const self = new Map<string, number>();
+  let all = 0;
+  const walk = (node: HeapProfileNode): void => {
+    const name = frameName(node.callFrame);
+    self.set(name, (self.get(name) ?? 0) + node.selfSize);
+    all += node.selfSize;
+    for (const c of node.children) walk(c);
+  };
+  walk(head);
+  return topShares(self, all);
+}
+
+function summariseProfile(file: string, profile: CpuProfile, heap: HeapProfileNode): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let busy = 0;
@@ -46,12 +72,10 @@ export function summariseProfile(file: string, profile: CpuProfile): ProfileSumm
     if (frame.functionName === '(idle)') return;
     busy += dt;
     if (frame.functionName === '(garbage collector)') gc += dt;
-    const where = frame.url ? ` (${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1})` : '';
-    const name = `${frame.functionName || '(anonymous)'}${where}`;
+    const name = frameName(frame);
     self.set(name, (self.get(name) ?? 0) + dt);
   });
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, t]) => `${(100 * t / busy).toFixed(1)}% ${name}`);
-  return { file, gcShare: busy ? gc / busy : 0, top };
+  return { file, gcShare: busy ? gc / busy : 0, top: topShares(self, busy), topAllocations: summariseHeap(heap) };
 }
 
 /**
@@ -77,6 +101,8 @@ export function serveProbe(counts: () => Record<string, number>, answer: (what: 
         await session.post('Profiler.enable');
         await session.post('Profiler.setSamplingInterval', { interval: 500 });
         await session.post('Profiler.start');
+        // Objects the GC already collected stay in the samples, so the profile shows all allocation, not only what survives.
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       }
       before = { ...counts() };
       heapAtStart = process.memoryUsage().heapUsed;
@@ -103,9 +129,11 @@ export function serveProbe(counts: () => Record<string, number>, answer: (what: 
     for (const [k, v] of Object.entries(now)) if (v - (before[k] ?? 0) > 0) delta[k] = v - (before[k] ?? 0);
     let profile: ProfileSummary | undefined;
     if (session && profileFile) {
+      const { profile: heap } = await session.post('HeapProfiler.stopSampling');
       const { profile: p } = await session.post('Profiler.stop');
       writeFileSync(profileFile, JSON.stringify(p));
-      profile = summariseProfile(profileFile, p as unknown as CpuProfile);
+      writeFileSync(profileFile.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap));
+      profile = summariseProfile(profileFile, p as unknown as CpuProfile, heap.head as unknown as HeapProfileNode);
       session.disconnect();
       session = undefined;
     }
