@@ -22,20 +22,26 @@ const settings = {
 const PRODUCE_JS = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
 const POLL_MS = 250;
 
-/** Azurite and the dev hub, each in its own process, standing for Azure Storage and Event Hubs. */
-interface Backends { azurite: MeasuredChild; hub: MeasuredChild; storage: string; eventHub: string; outputs: StreamOutputs }
+/** The dev hub in its own process, standing for Event Hubs; it holds a run's backlog. */
+interface Hub { child: MeasuredChild; connection: string }
 
-async function backends(): Promise<Backends> {
-  const azurite = new MeasuredChild('azurite');
-  const hub = new MeasuredChild('hub', [HUB, String(PARTITIONS)]);
-  const [a, h] = await Promise.all([azurite.ready, hub.ready]);
-  const storage = String(a['connectionString']);
-  const clients = storageClients({ kind: 'connectionString', connectionString: storage });
-  return { azurite, hub, storage, eventHub: String(h['connectionString']), outputs: new StreamOutputs(azureStreamStorage(loadConfig(settings), clients), STREAM) };
+/**
+ * Azurite in its own process, standing for Azure Storage. Each app drain gets a fresh one: the
+ * trigger's checkpoints live there, so a second app on the same storage would find the backlog
+ * already read (and Azurite slows as it fills).
+ */
+interface Storage { child: MeasuredChild; connection: string; outputs: StreamOutputs }
+
+async function startHub(): Promise<Hub> {
+  const child = new MeasuredChild('hub', [HUB, String(PARTITIONS)]);
+  return { child, connection: String((await child.ready)['connectionString']) };
 }
 
-async function close(b: Backends): Promise<void> {
-  await Promise.all([b.hub.stop(), b.azurite.stop()]);
+async function startStorage(): Promise<Storage> {
+  const child = new MeasuredChild('azurite');
+  const connection = String((await child.ready)['connectionString']);
+  const clients = storageClients({ kind: 'connectionString', connectionString: connection });
+  return { child, connection, outputs: new StreamOutputs(azureStreamStorage(loadConfig(settings), clients), STREAM) };
 }
 
 /** The producer CLI in its own process, as a user runs it; resolves when it has sent everything. */
@@ -48,8 +54,8 @@ function runProducer(connection: string, rate: number, count: number): Promise<v
 }
 
 /** The app of this build, or of a baseline build when `baselineStack` (its dist/src/local/stack.js) is given. */
-function startApp(b: Backends, baselineStack?: string): MeasuredChild {
-  return new MeasuredChild('app', [], { ...process.env, ...settings, BENCH_STORAGE: b.storage, BENCH_EVENTHUB: b.eventHub, ...(baselineStack && { BENCH_STACK: baselineStack }) });
+function startApp(hub: Hub, storage: Storage, baselineStack?: string): MeasuredChild {
+  return new MeasuredChild('app', [], { ...process.env, ...settings, BENCH_STORAGE: storage.connection, BENCH_EVENTHUB: hub.connection, ...(baselineStack && { BENCH_STACK: baselineStack }) });
 }
 
 /** Polls (every 250 ms, so the poll itself costs Azurite little) until `done`, or fails after the bound. */
@@ -61,15 +67,15 @@ async function pollUntil(done: () => Promise<boolean>, what: string, timeoutMs: 
   }
 }
 
-async function hubEnds(b: Backends): Promise<Map<string, number>> {
-  return new Map(await b.hub.ask<[string, number][]>('ends'));
+async function hubEnds(hub: Hub): Promise<Map<string, number>> {
+  return new Map(await hub.child.ask<[string, number][]>('ends'));
 }
 
 /** This build's app, a baseline build's app (`--baseline <dir>`), the bare consumer. */
 type Variant = 'app' | 'base' | 'bare';
 
 /** One variant's drain of the preloaded backlog: its process's window, the stand-ins', and wall-clock throughput. */
-interface Drain { variant: Variant; self: WindowReport; hub: WindowReport; azurite: WindowReport; eventsPerSecond: number; batches: number }
+interface Drain { variant: Variant; self: WindowReport; hub: WindowReport; azurite?: WindowReport; eventsPerSecond: number; batches: number }
 
 async function windows(children: MeasuredChild[], profileFile?: string): Promise<() => Promise<WindowReport[]>> {
   await Promise.all(children.map((c, i) => c.begin(i === 0 ? profileFile : undefined)));
@@ -77,52 +83,54 @@ async function windows(children: MeasuredChild[], profileFile?: string): Promise
 }
 
 /** The app drains the backlog: from the host's READY to the last batch committed (read from the WAL). */
-async function drainApp(b: Backends, count: number, variant: Variant, profileFile?: string, baselineStack?: string): Promise<Drain> {
-  const ends = await hubEnds(b);
-  const app = startApp(b, variant === 'base' ? baselineStack : undefined);
+async function drainApp(hub: Hub, count: number, variant: Variant, profileFile?: string, baselineStack?: string): Promise<Drain> {
+  const ends = await hubEnds(hub);
+  const storage = await startStorage();
+  const app = startApp(hub, storage, variant === 'base' ? baselineStack : undefined);
   try {
     await app.ready;
-    const end = await windows([app, b.hub, b.azurite], profileFile);
+    const end = await windows([app, hub.child, storage.child], profileFile);
     const started = Date.now();
-    await pollUntil(() => b.outputs.drained(ends), 'the app drained the backlog', 600_000);
-    const [self, hub, azurite] = await end();
-    const withData = (await b.outputs.allBatches()).filter((x) => x.completion && x.allocation.records > 0);
+    await pollUntil(() => storage.outputs.drained(ends), 'the app drained the backlog', 600_000);
+    const [self, h, azurite] = await end();
+    const withData = (await storage.outputs.allBatches()).filter((x) => x.completion && x.allocation.records > 0);
     const last = Math.max(...withData.map((x) => x.completion!.completedAt));
-    return { variant, self: self!, hub: hub!, azurite: azurite!, eventsPerSecond: count / ((last - started) / 1000), batches: withData.length };
+    return { variant, self: self!, hub: h!, azurite: azurite!, eventsPerSecond: count / ((last - started) / 1000), batches: withData.length };
   } finally {
     await app.stop();
+    await storage.child.stop();
   }
 }
 
-/** A bare EventHubConsumerClient in its own process reads the same backlog and discards it. */
-async function drainBare(b: Backends, count: number, profileFile?: string): Promise<Drain> {
-  const bare = new MeasuredChild('bare', [b.eventHub, HUB, String(count)]);
+/** A bare EventHubConsumerClient in its own process reads the same backlog and discards it; it uses no storage. */
+async function drainBare(hub: Hub, count: number, profileFile?: string): Promise<Drain> {
+  const bare = new MeasuredChild('bare', [hub.connection, HUB, String(count)]);
   try {
     await bare.ready;
-    const end = await windows([bare, b.hub, b.azurite], profileFile);
+    const end = await windows([bare, hub.child], profileFile);
     const done = bare.next('done');
     bare.send({ type: 'go' });
     const { wallMs } = await done as unknown as { wallMs: number };
-    const [self, hub, azurite] = await end();
-    return { variant: 'bare', self: self!, hub: hub!, azurite: azurite!, eventsPerSecond: count / (wallMs / 1000), batches: 0 };
+    const [self, h] = await end();
+    return { variant: 'bare', self: self!, hub: h!, eventsPerSecond: count / (wallMs / 1000), batches: 0 };
   } finally {
     await bare.stop();
   }
 }
 
-/** One run: fresh stand-ins, the backlog preloaded once, both variants drain it in the given order. */
+/** One run: a fresh hub with the backlog preloaded once; each variant drains it in the given order. */
 async function run(count: number, order: readonly Variant[], profileDir?: string, baselineStack?: string): Promise<Drain[]> {
-  const b = await backends();
+  const hub = await startHub();
   try {
-    await runProducer(b.eventHub, 1_000_000, count);
+    await runProducer(hub.connection, 1_000_000, count);
     const out: Drain[] = [];
     for (const v of order) {
       const file = profileDir && resolve(profileDir, `${v}.cpuprofile`);
-      out.push(v === 'bare' ? await drainBare(b, count, file) : await drainApp(b, count, v, file, baselineStack));
+      out.push(v === 'bare' ? await drainBare(hub, count, file) : await drainApp(hub, count, v, file, baselineStack));
     }
     return out;
   } finally {
-    await close(b);
+    await hub.child.stop();
   }
 }
 
@@ -132,23 +140,24 @@ async function run(count: number, order: readonly Variant[], profileDir?: string
  * from its block).
  */
 async function live(rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
-  const b = await backends();
+  const hub = await startHub();
+  const storage = await startStorage();
   try {
-    const app = startApp(b);
+    const app = startApp(hub, storage);
     let report: WindowReport;
     try {
       await app.ready;
       await app.begin();
-      await runProducer(b.eventHub, rate, rate * seconds);
-      const ends = await hubEnds(b);
-      await pollUntil(() => b.outputs.drained(ends), 'the app drained the run', 120_000);
+      await runProducer(hub.connection, rate, rate * seconds);
+      const ends = await hubEnds(hub);
+      await pollUntil(() => storage.outputs.drained(ends), 'the app drained the run', 120_000);
       report = await app.end();
     } finally {
       await app.stop();
     }
-    const blocks = new BlockStore(b.outputs.storage.blocks, STREAM);
+    const blocks = new BlockStore(storage.outputs.storage.blocks, STREAM);
     const latencies: number[] = [];
-    for (const batch of await b.outputs.allBatches()) {
+    for (const batch of await storage.outputs.allBatches()) {
       if (!batch.completion) continue;
       for (const r of batch.allocation.ranges) {
         for (const block of r.blocks) {
@@ -159,7 +168,7 @@ async function live(rate: number, seconds: number): Promise<{ p50: number; p99: 
     latencies.sort((x, y) => x - y);
     return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), events: latencies.length, peakRss: report.maxRssBytes };
   } finally {
-    await close(b);
+    await Promise.all([hub.child.stop(), storage.child.stop()]);
   }
 }
 
@@ -202,13 +211,16 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
     drains.push(...(await run(backlog, order, undefined, baselineStack)));
   }
   const of = (v: Variant) => drains.filter((d) => d.variant === v);
-  const cpu = (v: Variant, pick: (d: Drain) => WindowReport) => range(of(v).map((d) => per1000(pick(d).cpuMs, backlog)));
+  const cpu = (v: Variant, pick: (d: Drain) => WindowReport | undefined): string => {
+    const used = of(v).map(pick);
+    return used.every((r) => r) ? fmt(range(used.map((r) => per1000(r!.cpuMs, backlog)))) : 'not used';
+  };
   print('  CPU per 1,000 events drained (ms), median (min–max), each process separately:');
   print(`  | process | ${variants.map((v) => `while the ${label[v]} drains`).join(' | ')} |`);
   print(`  |---|${variants.map(() => '---|').join('')}`);
-  print(`  | the draining process itself | ${variants.map((v) => fmt(cpu(v, (d) => d.self))).join(' | ')} |`);
-  print(`  | dev hub (stands for Event Hubs) | ${variants.map((v) => fmt(cpu(v, (d) => d.hub))).join(' | ')} |`);
-  print(`  | Azurite (stands for Storage) | ${variants.map((v) => fmt(cpu(v, (d) => d.azurite))).join(' | ')} |`);
+  print(`  | the draining process itself | ${variants.map((v) => cpu(v, (d) => d.self)).join(' | ')} |`);
+  print(`  | dev hub (stands for Event Hubs) | ${variants.map((v) => cpu(v, (d) => d.hub)).join(' | ')} |`);
+  print(`  | Azurite (stands for Storage) | ${variants.map((v) => cpu(v, (d) => d.azurite)).join(' | ')} |`);
   for (const v of variants.filter((x) => x !== 'bare')) {
     const ratios = range(of(v).map((a, i) => a.self.cpuMs / of('bare')[i]!.self.cpuMs));
     print(`  CPU ratio ${label[v]} / bare consumer, paired per run: ${fmt(ratios, 2)} (target <= 2)`);
@@ -216,11 +228,11 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
   const alloc = (v: Variant) => range(of(v).map((d) => d.self.allocatedBytes / backlog / 1024));
   const gcShare = (v: Variant) => range(of(v).map((d) => (100 * d.self.gcMs) / d.self.cpuMs));
   print(`  V8 heap allocated per event (KB): ${variants.map((v) => `${label[v]} ${fmt(alloc(v))}`).join(', ')}`);
-  print(`  GC pauses as % of process CPU: ${variants.map((v) => `${label[v]} ${fmt(gcShare(v))}`).join(', ')}`);
+  print(`  main-thread GC pauses as % of process CPU (pauses are wall-clock, so they read high on a busy machine): ${variants.map((v) => `${label[v]} ${fmt(gcShare(v))}`).join(', ')}`);
   const wall = (v: Variant) => range(of(v).map((d) => d.eventsPerSecond));
   print(`  wall-clock throughput, events/s (machine-dependent; an app's includes waiting for its last 2 s batch boundary): ${variants.map((v) => `${label[v]} ${fmt(wall(v), 0)}`).join(', ')}`);
 
-  const counts = of('app').map((d) => ({ ...d.azurite.counts, ...d.self.counts }));
+  const counts = of('app').map((d) => ({ ...d.azurite!.counts, ...d.self.counts }));
   const cpuMsPerEvent = median(of('app').map((d) => d.self.cpuMs / backlog));
   printCost(print, costPerMillion(counts, backlog, cpuMsPerEvent));
 
