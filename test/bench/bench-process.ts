@@ -2,7 +2,8 @@
  * One measured process of the end-to-end benchmark, forked by e2e-bench.ts with an IPC channel.
  * Each part runs alone in its process, so process.cpuUsage() is that part's CPU and nothing else's:
  *
- * - `azurite`: Azurite, standing for Azure Storage; counts requests by service, verb and container.
+ * - `azurite`: Azurite, standing for Azure Storage; counts requests by service, verb and container,
+ *   except the bench's own (OBSERVER_AGENT).
  * - `hub <name> <partitions>`: the dev Event Hubs, standing for Event Hubs.
  * - `app`: the Sluice Functions app on the local host over those two (settings from the
  *   environment, as app-process.ts); counts function executions by name. BENCH_STACK, when set,
@@ -20,7 +21,7 @@ import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
 import { startStack as thisStack } from '../../src/local/stack.js';
 import type { Logger } from '../../src/util/log.js';
 import { hubEnds } from '../e2e/support/stream-outputs.js';
-import { serveProbe } from './process-probe.js';
+import { OBSERVER_AGENT, serveProbe } from './process-probe.js';
 
 const [role, ...args] = process.argv.slice(2);
 const counts: Record<string, number> = {};
@@ -36,6 +37,7 @@ if (role === 'azurite') {
   // Node's HTTP server publishes each request here (node:diagnostics_channel, built-in channels).
   subscribe('http.server.request.start', (message) => {
     const { request, server } = message as { request: IncomingMessage; server: Server };
+    if (request.headers['user-agent']?.startsWith(OBSERVER_AGENT)) return;
     const address = server.address();
     const service = (address && typeof address === 'object' && services.get(String(address.port))) || 'other';
     const url = new URL(request.url ?? '/', 'http://x');

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
+import type { StorageClients } from '../../src/adapters/azure/storage-clients.js';
 import { loadConfig } from '../../src/config/config.js';
 import { BlockStore } from '../../src/receiver/block-store.js';
 import { StreamOutputs } from '../e2e/support/stream-outputs.js';
 import { costPerMillion, type CostLine } from './cost-model.js';
 import { MeasuredChild } from './measured-child.js';
-import type { WindowReport } from './process-probe.js';
+import { OBSERVER_AGENT, type WindowReport } from './process-probe.js';
 import { median, range, type Spread } from './spread.js';
 
 const HUB = 'pageviews';
@@ -40,7 +42,12 @@ async function startHub(): Promise<Hub> {
 async function startStorage(): Promise<Storage> {
   const child = new MeasuredChild('azurite');
   const connection = String((await child.ready)['connectionString']);
-  const clients = storageClients({ kind: 'connectionString', connectionString: connection });
+  // The bench's polls go out under their own user agent, so Azurite does not count them as the app's.
+  const userAgentOptions = { userAgentPrefix: OBSERVER_AGENT };
+  const clients: StorageClients = {
+    blobService: BlobServiceClient.fromConnectionString(connection, { userAgentOptions }),
+    table: (name) => TableClient.fromConnectionString(connection, name, { allowInsecureConnection: true, userAgentOptions }),
+  };
   return { child, connection, outputs: new StreamOutputs(azureStreamStorage(loadConfig(settings), clients), STREAM) };
 }
 
@@ -195,8 +202,8 @@ export function e2eFlags(argv: readonly string[]): E2eFlags {
  * range. `baseline` is another checkout's root, built: its app runs as a third variant.
  */
 export async function e2eBench(print: (line: string) => void, { quick, profile, baseline }: E2eFlags): Promise<void> {
-  const backlog = quick ? 30_000 : 200_000;
-  const runs = quick ? 2 : 6;
+  const backlog = quick ? 30_000 : 100_000;
+  const runs = quick ? 2 : 5;
   const rate = 500;
   const seconds = quick ? 30 : 180;
   const baselineStack = baseline && resolve(baseline, 'dist/src/local/stack.js');
@@ -208,7 +215,9 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
   const drains: Drain[] = [];
   for (let i = 0; i < runs; i++) {
     const order = variants.map((_, j) => variants[(i + j) % variants.length]!);
-    drains.push(...(await run(backlog, order, undefined, baselineStack)));
+    const done = await run(backlog, order, undefined, baselineStack);
+    drains.push(...done);
+    print(`  run ${i + 1}: ${done.map((d) => `${label[d.variant]} ${per1000(d.self.cpuMs, backlog).toFixed(1)}`).join(', ')} ms CPU per 1,000 events`);
   }
   const of = (v: Variant) => drains.filter((d) => d.variant === v);
   const cpu = (v: Variant, pick: (d: Drain) => WindowReport | undefined): string => {

@@ -32,6 +32,9 @@ export interface ProfileSummary {
   topAllocations: string[];
 }
 
+/** The user-agent prefix of the bench's own storage clients, whose polling Azurite leaves out of its counts. */
+export const OBSERVER_AGENT = 'sluice-bench-observer';
+
 export type ProbeRequest = { type: 'begin'; profileFile?: string } | { type: 'end' } | { type: 'ask'; what: string };
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
