@@ -146,11 +146,11 @@ async function run(count: number, order: readonly Variant[], profileDir?: string
  * its batch's completedAt (from the WAL, after its sinks wrote) minus its enqueued time (read back
  * from its block).
  */
-async function live(rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
+async function live(rate: number, seconds: number, baselineStack?: string): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
   const hub = await startHub();
   const storage = await startStorage();
   try {
-    const app = startApp(hub, storage);
+    const app = startApp(hub, storage, baselineStack);
     let report: WindowReport;
     try {
       await app.ready;
@@ -259,9 +259,12 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
     }
   }
 
-  const l = await live(rate, seconds);
-  print(`  latency enqueue -> batch committed (sinks written), ${rate} events/s for ${seconds} s${quick ? ' (--quick; the full run is 180 s)' : ''}: p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.events} events`);
-  print(`  peak RSS of the app process over that run: ${mib(l.peakRss)}`);
+  // With a baseline, its latency run follows this build's, on fresh stand-ins of its own.
+  for (const v of variants.filter((x) => x !== 'bare')) {
+    const l = await live(rate, seconds, v === 'base' ? baselineStack : undefined);
+    print(`  ${label[v]}: latency enqueue -> batch committed (sinks written), ${rate} events/s for ${seconds} s${quick ? ' (--quick; the full run is 180 s)' : ''}: p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.events} events`);
+    print(`  ${label[v]}: peak RSS of the process over that run: ${mib(l.peakRss)}`);
+  }
 }
 
 function printCost(print: (line: string) => void, lines: CostLine[]): void {
