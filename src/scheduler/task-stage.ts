@@ -32,7 +32,7 @@ export function planStages(graph: StreamGraph): StagePlan {
  * nodes would take, which is fixed by the graph, so it is worked out once per task, not per event.
  */
 type Step =
-  | { kind: 'node'; node: StreamNode; slot: number; parent: number; emit: (r: unknown) => void }
+  | { kind: 'node'; node: StreamNode; slot: number; parent: number; label: string; emit: (r: unknown) => void }
   | { kind: 'combine'; combine: MapSideCombine; main: KeyedMap<unknown, unknown>; parent: number; label: string; index: Map<string, number> };
 
 /** Past this many distinct keys in one event's combine, staged values are found by a map, not a scan. */
@@ -70,7 +70,8 @@ export class TaskStage {
       const out: unknown[] = [];
       this.outputs.push(out);
       slots.set(node, slot);
-      this.steps.push({ kind: 'node', node, slot, parent, emit: (r) => { out.push(r); } });
+      const label = node.decode ? `${node.id} (decode)` : node.id;
+      this.steps.push({ kind: 'node', node, slot, parent, label, emit: (r) => { out.push(r); } });
       return slot;
     };
     for (const node of plan.combineNodes) {
@@ -89,11 +90,10 @@ export class TaskStage {
       for (const step of this.steps) {
         if (step.kind === 'node') {
           const { node } = step;
+          current = step.label;
           if (node.decode) {
-            current = `${node.id} (decode)`;
             if (node.source === ref.source) this.outputs[step.slot]!.push(node.decode(event));
           } else {
-            current = node.id;
             for (const r of this.outputs[step.parent]!) node.process!(r, step.emit);
           }
         } else {
