@@ -23,7 +23,16 @@ export class KeyedMap<K, V> {
   }
 
   set(key: K, value: V): void {
-    const id = keyId(key);
+    this.setById(keyId(key), key, value);
+  }
+
+  /** The stored [key, value] under `id` (keyId(key)), for callers that compute a record's id once. */
+  entryById(id: string): readonly [K, V] | undefined {
+    return this.entries.get(id);
+  }
+
+  /** set() with the key's id computed by the caller; an existing entry keeps its first key. */
+  setById(id: string, key: K, value: V): void {
     const entry = this.entries.get(id);
     if (entry) entry[1] = value;
     else this.entries.set(id, [key, value]);

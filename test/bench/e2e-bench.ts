@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
+import type { StorageClients } from '../../src/adapters/azure/storage-clients.js';
 import { loadConfig } from '../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
 import { BlockStore } from '../../src/receiver/block-store.js';
-import { waitUntil } from '../support/wait.js';
-import { AppChild } from '../e2e/support/app-child.js';
-import { hubEnds, StreamOutputs } from '../e2e/support/stream-outputs.js';
+import { StreamOutputs } from '../e2e/support/stream-outputs.js';
+import { costPerMillion, type CostLine } from './cost-model.js';
+import { MeasuredChild } from './measured-child.js';
+import { OBSERVER_AGENT, type WindowReport } from './process-probe.js';
+import { median, range, type Spread } from './spread.js';
 
 const HUB = 'pageviews';
 const PARTITIONS = 4;
@@ -20,20 +22,33 @@ const settings = {
   SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *',
 };
 const PRODUCE_JS = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
+const POLL_MS = 250;
 
-interface Backends { azurite: Azurite; hub: DevHub; outputs: StreamOutputs }
+/** The dev hub in its own process, standing for Event Hubs; it holds a run's backlog. */
+interface Hub { child: MeasuredChild; connection: string }
 
-/** Azurite and the dev hub in this process, standing for Azure: the app's process holds only the app. */
-async function backends(): Promise<Backends> {
-  const azurite = await startAzurite();
-  const hub = await startDevHub({ port: 0, config: devHubConfig([{ name: HUB, partitions: PARTITIONS }]) });
-  const storage = azureStreamStorage(loadConfig(settings), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
-  return { azurite, hub, outputs: new StreamOutputs(storage, STREAM) };
+/**
+ * Azurite in its own process, standing for Azure Storage. Each app drain gets a fresh one: the
+ * trigger's checkpoints live there, so a second app on the same storage would find the backlog
+ * already read (and Azurite slows as it fills).
+ */
+interface Storage { child: MeasuredChild; connection: string; outputs: StreamOutputs }
+
+async function startHub(): Promise<Hub> {
+  const child = new MeasuredChild('hub', [HUB, String(PARTITIONS)]);
+  return { child, connection: String((await child.ready)['connectionString']) };
 }
 
-async function close(b: Backends): Promise<void> {
-  await b.hub.close();
-  await b.azurite.close();
+async function startStorage(): Promise<Storage> {
+  const child = new MeasuredChild('azurite');
+  const connection = String((await child.ready)['connectionString']);
+  // The bench's polls go out under their own user agent, so Azurite does not count them as the app's.
+  const userAgentOptions = { userAgentPrefix: OBSERVER_AGENT };
+  const clients: StorageClients = {
+    blobService: BlobServiceClient.fromConnectionString(connection, { userAgentOptions }),
+    table: (name) => TableClient.fromConnectionString(connection, name, { allowInsecureConnection: true, userAgentOptions }),
+  };
+  return { child, connection, outputs: new StreamOutputs(azureStreamStorage(loadConfig(settings), clients), STREAM) };
 }
 
 /** The producer CLI in its own process, as a user runs it; resolves when it has sent everything. */
@@ -45,96 +60,218 @@ function runProducer(connection: string, rate: number, count: number): Promise<v
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`produce exited ${code}: ${stderr}`)))));
 }
 
-function startApp(b: Backends, reportRssMs?: number): AppChild {
-  return new AppChild({ storageConnectionString: b.azurite.connectionString, eventHubConnectionString: b.hub.connectionString, settings, ...(reportRssMs && { reportRssMs }) });
+/** The app of this build, or of a baseline build when `baselineStack` (its dist/src/local/stack.js) is given. */
+function startApp(hub: Hub, storage: Storage, baselineStack?: string): MeasuredChild {
+  return new MeasuredChild('app', [], { ...process.env, ...settings, BENCH_STORAGE: storage.connection, BENCH_EVENTHUB: hub.connection, ...(baselineStack && { BENCH_STACK: baselineStack }) });
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+/** Polls (every 250 ms, so the poll itself costs Azurite little) until `done`, or fails after the bound. */
+async function pollUntil(done: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
 
-/**
- * Throughput: a backlog of `count` events is preloaded, then the app drains it through receivers,
- * batches and sinks; then a bare EventHubConsumerClient reads the same events and discards them.
- */
-async function throughput(count: number): Promise<{ sluice: number; bare: number; batches: number }> {
-  const b = await backends();
+async function hubEnds(hub: Hub): Promise<Map<string, number>> {
+  return new Map(await hub.child.ask<[string, number][]>('ends'));
+}
+
+/** This build's app, a baseline build's app (`--baseline <dir>`), the bare consumer. */
+type Variant = 'app' | 'base' | 'bare';
+
+/** One variant's drain of the preloaded backlog: its process's window, the stand-ins', and wall-clock throughput. */
+interface Drain { variant: Variant; self: WindowReport; hub: WindowReport; azurite?: WindowReport; eventsPerSecond: number; batches: number }
+
+async function windows(children: MeasuredChild[], profileFile?: string): Promise<() => Promise<WindowReport[]>> {
+  await Promise.all(children.map((c, i) => c.begin(i === 0 ? profileFile : undefined)));
+  return () => Promise.all(children.map((c) => c.end()));
+}
+
+/** The app drains the backlog: from the host's READY to the last batch committed (read from the WAL). */
+async function drainApp(hub: Hub, count: number, variant: Variant, profileFile?: string, baselineStack?: string): Promise<Drain> {
+  const ends = await hubEnds(hub);
+  const storage = await startStorage();
+  const app = startApp(hub, storage, variant === 'base' ? baselineStack : undefined);
   try {
-    await runProducer(b.hub.connectionString, 1_000_000, count);
-    const ends = hubEnds(b.hub, HUB, PARTITIONS);
-    const app = startApp(b);
     await app.ready;
-    const started = Date.now(); // from READY: the host is up and its triggers start now
-    await waitUntil(() => b.outputs.drained(ends), 'the app drained the backlog', 600_000);
-    const withData = (await b.outputs.allBatches()).filter((x) => x.completion && x.allocation.records > 0);
+    const end = await windows([app, hub.child, storage.child], profileFile);
+    const started = Date.now();
+    await pollUntil(() => storage.outputs.drained(ends), 'the app drained the backlog', 600_000);
+    const [self, h, azurite] = await end();
+    const withData = (await storage.outputs.allBatches()).filter((x) => x.completion && x.allocation.records > 0);
     const last = Math.max(...withData.map((x) => x.completion!.completedAt));
-    await app.stop();
-    const sluice = count / ((last - started) / 1000);
-
-    const client = new EventHubConsumerClient('$Default', b.hub.connectionString, HUB);
-    let seen = 0;
-    const t0 = performance.now();
-    let t1 = 0;
-    const subscription = client.subscribe({
-      processEvents: async (events) => {
-        seen += events.length;
-        if (seen >= count && t1 === 0) t1 = performance.now();
-      },
-      processError: async () => {},
-    }, { startPosition: earliestEventPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1 });
-    await waitUntil(() => t1 > 0, 'the bare consumer read the backlog', 600_000);
-    await subscription.close();
-    await client.close();
-    return { sluice, bare: count / ((t1 - t0) / 1000), batches: withData.length };
+    return { variant, self: self!, hub: h!, azurite: azurite!, eventsPerSecond: count / ((last - started) / 1000), batches: withData.length };
   } finally {
-    await close(b);
+    await app.stop();
+    await storage.child.stop();
+  }
+}
+
+/** A bare EventHubConsumerClient in its own process reads the same backlog and discards it; it uses no storage. */
+async function drainBare(hub: Hub, count: number, profileFile?: string): Promise<Drain> {
+  const bare = new MeasuredChild('bare', [hub.connection, HUB, String(count)]);
+  try {
+    await bare.ready;
+    const end = await windows([bare, hub.child], profileFile);
+    const done = bare.next('done');
+    bare.send({ type: 'go' });
+    const { wallMs } = await done as unknown as { wallMs: number };
+    const [self, h] = await end();
+    return { variant: 'bare', self: self!, hub: h!, eventsPerSecond: count / (wallMs / 1000), batches: 0 };
+  } finally {
+    await bare.stop();
+  }
+}
+
+/** One run: a fresh hub with the backlog preloaded once; each variant drains it in the given order. */
+async function run(count: number, order: readonly Variant[], profileDir?: string, baselineStack?: string): Promise<Drain[]> {
+  const hub = await startHub();
+  try {
+    await runProducer(hub.connection, 1_000_000, count);
+    const out: Drain[] = [];
+    for (const v of order) {
+      const file = profileDir && resolve(profileDir, `${v}.cpuprofile`);
+      out.push(v === 'bare' ? await drainBare(hub, count, file) : await drainApp(hub, count, v, file, baselineStack));
+    }
+    return out;
+  } finally {
+    await hub.child.stop();
   }
 }
 
 /**
  * Latency and memory: the producer sends at a fixed rate for `seconds`; each event's latency is
  * its batch's completedAt (from the WAL, after its sinks wrote) minus its enqueued time (read back
- * from its block). The app reports its RSS every 250 ms.
+ * from its block).
  */
-async function live(rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
-  const b = await backends();
+async function live(rate: number, seconds: number, baselineStack?: string): Promise<{ p50: number; p99: number; events: number; peakRss: number }> {
+  const hub = await startHub();
+  const storage = await startStorage();
   try {
-    const app = startApp(b, 250);
-    await app.ready;
-    await runProducer(b.hub.connectionString, rate, rate * seconds);
-    await waitUntil(() => b.outputs.drained(hubEnds(b.hub, HUB, PARTITIONS)), 'the app drained the run', 120_000);
-    await app.stop();
-    const blocks = new BlockStore(b.outputs.storage.blocks, STREAM);
+    const app = startApp(hub, storage, baselineStack);
+    let report: WindowReport;
+    try {
+      await app.ready;
+      await app.begin();
+      await runProducer(hub.connection, rate, rate * seconds);
+      const ends = await hubEnds(hub);
+      await pollUntil(() => storage.outputs.drained(ends), 'the app drained the run', 120_000);
+      report = await app.end();
+    } finally {
+      await app.stop();
+    }
+    const blocks = new BlockStore(storage.outputs.storage.blocks, STREAM);
     const latencies: number[] = [];
-    for (const batch of await b.outputs.allBatches()) {
+    for (const batch of await storage.outputs.allBatches()) {
       if (!batch.completion) continue;
-      for (const range of batch.allocation.ranges) {
-        for (const block of range.blocks) {
-          for (const e of await blocks.read(range, block.first, block.last)) latencies.push(batch.completion.completedAt - e.enqueuedTime);
+      for (const r of batch.allocation.ranges) {
+        for (const block of r.blocks) {
+          for (const e of await blocks.read(r, block.first, block.last)) latencies.push(batch.completion.completedAt - e.enqueuedTime);
         }
       }
     }
     latencies.sort((x, y) => x - y);
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), events: latencies.length, peakRss: app.peakRss };
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), events: latencies.length, peakRss: report.maxRssBytes };
   } finally {
-    await close(b);
+    await Promise.all([hub.child.stop(), storage.child.stop()]);
   }
 }
 
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fmt = (s: Spread, digits = 1): string => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const per1000 = (ms: number, count: number): number => (ms / count) * 1000;
+
+export interface E2eFlags { quick: boolean; profile: boolean; baseline?: string }
+
+/** `--quick`, `--profile` and `--baseline <dir>` from the command line. */
+export function e2eFlags(argv: readonly string[]): E2eFlags {
+  const at = argv.indexOf('--baseline');
+  const baseline = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && !baseline) throw new Error('--baseline needs the root of a built checkout to compare with');
+  return { quick: argv.includes('--quick'), profile: argv.includes('--profile'), ...(baseline && { baseline }) };
+}
+
 /**
- * The full local stack end to end: the app (local Functions host, durable driver, receivers) in
- * its own process, Azurite and the dev hub in this one, the producer CLI in a third.
+ * The full local stack end to end, every part in its own process: the app (local Functions host,
+ * durable driver, receivers), a bare EventHubConsumerClient, Azurite, the dev hub, and the
+ * producer CLI. The variants drain the same backlog in turn, the order rotating each run (A B,
+ * B A, ...), so a change in the machine's load touches all of them; figures are medians with their
+ * range. `baseline` is another checkout's root, built: its app runs as a third variant.
  */
-export async function e2eBench(print: (line: string) => void, { quick }: { quick: boolean }): Promise<void> {
-  const backlog = quick ? 100_000 : 300_000;
+export async function e2eBench(print: (line: string) => void, { quick, profile, baseline }: E2eFlags): Promise<void> {
+  const backlog = quick ? 30_000 : 100_000;
+  const runs = quick ? 2 : 5;
   const rate = 500;
   const seconds = quick ? 30 : 180;
-  print(`End to end on the local stack (app process + Azurite/dev hub in the bench process + producer CLI process), 2 s batches, ${PARTITIONS} partitions`);
-  print(`  reproduce: npm run bench${quick ? ' -- --quick' : ''}`);
-  const t = await throughput(backlog);
-  print(`  sustained: ${backlog} preloaded events drained through receivers, ${t.batches} batches and sinks: ${t.sluice.toFixed(0)} events/s (from the host's READY to the last batch committed)`);
-  print(`  bare EventHubConsumerClient reading and discarding the same events: ${t.bare.toFixed(0)} events/s (from subscribe to the last event)`);
-  print(`  ratio Sluice / bare consumer: ${(t.sluice / t.bare).toFixed(2)} (target >= 0.5)`);
-  const l = await live(rate, seconds);
-  print(`  latency enqueue -> batch committed (sinks written), ${rate} events/s for ${seconds} s${quick ? ' (--quick; the full run is 180 s)' : ''}: p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.events} events`);
-  print(`  peak RSS of the app process over that run: ${mib(l.peakRss)}`);
+  const baselineStack = baseline && resolve(baseline, 'dist/src/local/stack.js');
+  const variants: Variant[] = baseline ? ['app', 'base', 'bare'] : ['app', 'bare'];
+  const label: Record<Variant, string> = { app: 'app', base: 'baseline app', bare: 'bare consumer' };
+  print(`End to end on the local stack, every part in its own process (app | bare consumer | Azurite | dev hub | producer), 2 s batches, ${PARTITIONS} partitions`);
+  print(`  reproduce: npm run bench --${quick ? ' --quick' : ''}${profile ? ' --profile' : ''}${baseline ? ` --baseline ${baseline}` : ''}`);
+  print(`  ${runs} runs of a ${backlog}-event backlog; ${variants.map((v) => label[v]).join(', ')} drain the same backlog in turn, the order rotating each run`);
+  const drains: Drain[] = [];
+  for (let i = 0; i < runs; i++) {
+    const order = variants.map((_, j) => variants[(i + j) % variants.length]!);
+    const done = await run(backlog, order, undefined, baselineStack);
+    drains.push(...done);
+    print(`  run ${i + 1}: ${done.map((d) => `${label[d.variant]} ${per1000(d.self.cpuMs, backlog).toFixed(1)}`).join(', ')} ms CPU per 1,000 events`);
+  }
+  const of = (v: Variant) => drains.filter((d) => d.variant === v);
+  const cpu = (v: Variant, pick: (d: Drain) => WindowReport | undefined): string => {
+    const used = of(v).map(pick);
+    return used.every((r) => r) ? fmt(range(used.map((r) => per1000(r!.cpuMs, backlog)))) : 'not used';
+  };
+  print('  CPU per 1,000 events drained (ms), median (min–max), each process separately:');
+  print(`  | process | ${variants.map((v) => `while the ${label[v]} drains`).join(' | ')} |`);
+  print(`  |---|${variants.map(() => '---|').join('')}`);
+  print(`  | the draining process itself | ${variants.map((v) => cpu(v, (d) => d.self)).join(' | ')} |`);
+  print(`  | dev hub (stands for Event Hubs) | ${variants.map((v) => cpu(v, (d) => d.hub)).join(' | ')} |`);
+  print(`  | Azurite (stands for Storage) | ${variants.map((v) => cpu(v, (d) => d.azurite)).join(' | ')} |`);
+  for (const v of variants.filter((x) => x !== 'bare')) {
+    const ratios = range(of(v).map((a, i) => a.self.cpuMs / of('bare')[i]!.self.cpuMs));
+    print(`  CPU ratio ${label[v]} / bare consumer, paired per run: ${fmt(ratios, 2)} (target <= 2)`);
+  }
+  const alloc = (v: Variant) => range(of(v).map((d) => d.self.allocatedBytes / backlog / 1024));
+  const gcShare = (v: Variant) => range(of(v).map((d) => (100 * d.self.gcMs) / d.self.cpuMs));
+  print(`  V8 heap allocated per event (KB): ${variants.map((v) => `${label[v]} ${fmt(alloc(v))}`).join(', ')}`);
+  print(`  main-thread GC pauses as % of process CPU (pauses are wall-clock, so they read high on a busy machine): ${variants.map((v) => `${label[v]} ${fmt(gcShare(v))}`).join(', ')}`);
+  const wall = (v: Variant) => range(of(v).map((d) => d.eventsPerSecond));
+  print(`  wall-clock throughput, events/s (machine-dependent; an app's includes waiting for its last 2 s batch boundary): ${variants.map((v) => `${label[v]} ${fmt(wall(v), 0)}`).join(', ')}`);
+
+  const counts = of('app').map((d) => ({ ...d.azurite!.counts, ...d.self.counts }));
+  const cpuMsPerEvent = median(of('app').map((d) => d.self.cpuMs / backlog));
+  printCost(print, costPerMillion(counts, backlog, cpuMsPerEvent));
+
+  if (profile) {
+    const dir = resolve('bench-profiles');
+    mkdirSync(dir, { recursive: true });
+    const profiled = await run(backlog, variants, dir, baselineStack);
+    for (const d of profiled) {
+      const p = d.self.profile!;
+      print(`  profile of the ${label[d.variant]} process over one more drain (not in the medians): ${p.file}`);
+      print(`    GC share of sampled CPU ${(100 * p.gcShare).toFixed(1)}%, heap allocated ${(d.self.allocatedBytes / backlog / 1024).toFixed(1)} KB per event; top self time:`);
+      for (const line of p.top) print(`      ${line}`);
+      print('    top allocation (sampled, with collected objects), written beside it as .heapprofile:');
+      for (const line of p.topAllocations) print(`      ${line}`);
+    }
+  }
+
+  // With a baseline, its latency run follows this build's, on fresh stand-ins of its own.
+  for (const v of variants.filter((x) => x !== 'bare')) {
+    const l = await live(rate, seconds, v === 'base' ? baselineStack : undefined);
+    print(`  ${label[v]}: latency enqueue -> batch committed (sinks written), ${rate} events/s for ${seconds} s${quick ? ' (--quick; the full run is 180 s)' : ''}: p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.events} events`);
+    print(`  ${label[v]}: peak RSS of the process over that run: ${mib(l.peakRss)}`);
+  }
+}
+
+function printCost(print: (line: string) => void, lines: CostLine[]): void {
+  print('  cost per million events, from the counts of the app runs (median per run, scaled), at the list prices in docs/deploy.md:');
+  print('  | item | per million events | $ per million events |');
+  print('  |---|---|---|');
+  for (const l of lines) print(`  | ${l.item} | ${l.quantity} | ${l.dollars === undefined ? 'not priced' : l.dollars.toFixed(4)} |`);
+  const total = lines.reduce((n, l) => n + (l.dollars ?? 0), 0);
+  print(`  | **total priced** | | **${total.toFixed(4)}** |`);
 }

@@ -1,7 +1,7 @@
 import { startAzurite } from '../../src/local/azurite.js';
 import { azuriteStorage } from '../support/backends.js';
 import { commitBench } from './commit-bench.js';
-import { e2eBench } from './e2e-bench.js';
+import { e2eBench, e2eFlags } from './e2e-bench.js';
 import { bodyBench } from './body-bench.js';
 import { eventTimeBench } from './event-time-bench.js';
 import { receiverBench } from './receiver-bench.js';
@@ -31,4 +31,4 @@ await section((fresh) => bodyBench(fresh, quick ? 2500 : 10_000, print));
 await section((fresh) => commitBench(fresh, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], print));
 await windowBench(print);
 await eventTimeBench(print, { quick });
-await e2eBench(print, { quick });
+await e2eBench(print, e2eFlags(process.argv));

@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import type { ContainerClient } from '@azure/storage-blob';
 import { createOnce } from './create-once.js';
 import type { ObjectStore } from '../../ports/object-store.js';
@@ -24,11 +25,18 @@ export class BlobObjectStore implements ObjectStore {
     await this.container.getBlockBlobClient(name).uploadData(data);
   }
 
+  /**
+   * One GET. downloadToBuffer would first send a HEAD for the size (BlobClient.downloadToBuffer,
+   * azure-sdk-for-js sdk/storage/storage-blob/src/Clients.ts); download() streams the body instead,
+   * and in Node resumes a broken body from where it stopped, pinned to the blob's etag (up to 5
+   * times, DEFAULT_MAX_DOWNLOAD_RETRY_REQUESTS, same file).
+   */
   async get(name: string): Promise<Uint8Array | undefined> {
     await this.ensure();
     try {
-      const buffer = await this.container.getBlockBlobClient(name).downloadToBuffer();
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      const response = await this.container.getBlockBlobClient(name).download();
+      const body = response.readableStreamBody ? await buffer(response.readableStreamBody) : Buffer.alloc(0);
+      return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
