@@ -42,6 +42,19 @@ test('the same seed draws the same faults for the same requests, and another see
   assert.ok(new Set(a).size >= 4, `a mix of faults was drawn: ${[...new Set(a)].join(', ')}`);
 });
 
+test('without faults, requests and replies pass unchanged (a HEAD reply keeps the blob length)', async () => {
+  const { proxy, container } = await through({ seed: 1 });
+  try {
+    const data = Buffer.from('x'.repeat(70_000));
+    await container.getBlockBlobClient('whole').upload(data, data.length);
+    assert.equal((await container.getBlockBlobClient('whole').getProperties()).contentLength, data.length);
+    assert.deepEqual(await container.getBlockBlobClient('whole').downloadToBuffer(), data);
+    assert.equal(proxy.injected, 0);
+  } finally {
+    await proxy.close();
+  }
+});
+
 test('a 503 before storage leaves storage untouched', async () => {
   const { proxy, container, direct } = await through({ seed: 1, rates: { reject: 1 } });
   try {

@@ -212,9 +212,13 @@ export class FaultProxy {
         reply.on('error', reject);
         reply.on('end', () => {
           const headers = { ...reply.headers };
-          delete headers['transfer-encoding'];
           const out = Buffer.concat(parts);
-          headers['content-length'] = String(out.length);
+          // The body is passed on whole, so it gets its own length; a HEAD reply keeps storage's,
+          // which describes the blob, not this (empty) body.
+          if (req.method !== 'HEAD') {
+            delete headers['transfer-encoding'];
+            headers['content-length'] = String(out.length);
+          }
           resolve({ status: reply.statusCode ?? 502, headers, body: out });
         });
       });
