@@ -12,32 +12,32 @@ import { waitUntil } from '../support/wait.js';
 import { AppChild } from '../e2e/support/app-child.js';
 import { hubEnds, StreamOutputs } from '../e2e/support/stream-outputs.js';
 
-const HUB = 'pageviews';
-const PARTITIONS = 4;
-const STREAM = 'bench';
-const settings = {
+export const HUB = 'pageviews';
+export const PARTITIONS = 4;
+export const STREAM = 'bench';
+export const settings = {
   SLUICE_STREAM_NAME: STREAM, SLUICE_EVENTHUB_NAME: HUB, SLUICE_BATCH_INTERVAL: '2s', SLUICE_BLOCK_INTERVAL: '200ms',
   SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *',
 };
 const PRODUCE_JS = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
 
-interface Backends { azurite: Azurite; hub: DevHub; outputs: StreamOutputs }
+export interface Backends { azurite: Azurite; hub: DevHub; outputs: StreamOutputs }
 
 /** Azurite and the dev hub in this process, standing for Azure: the app's process holds only the app. */
-async function backends(): Promise<Backends> {
+export async function backends(): Promise<Backends> {
   const azurite = await startAzurite();
   const hub = await startDevHub({ port: 0, config: devHubConfig([{ name: HUB, partitions: PARTITIONS }]) });
   const storage = azureStreamStorage(loadConfig(settings), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
   return { azurite, hub, outputs: new StreamOutputs(storage, STREAM) };
 }
 
-async function close(b: Backends): Promise<void> {
+export async function close(b: Backends): Promise<void> {
   await b.hub.close();
   await b.azurite.close();
 }
 
 /** The producer CLI in its own process, as a user runs it; resolves when it has sent everything. */
-function runProducer(connection: string, rate: number, count: number): Promise<void> {
+export function runProducer(connection: string, rate: number, count: number): Promise<void> {
   const args = [PRODUCE_JS, '--connection', connection, '--hub', HUB, '--rate', String(rate), '--count', String(count), '--seed', '1', '--malformed-every', '100'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -50,7 +50,7 @@ function startApp(b: Backends, reportRssMs?: number): AppChild {
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 /**
  * Throughput: a backlog of `count` events is preloaded, then the app drains it through receivers,

@@ -2,6 +2,7 @@ import { startAzurite } from '../../src/local/azurite.js';
 import { azuriteStorage } from '../support/backends.js';
 import { commitBench } from './commit-bench.js';
 import { e2eBench } from './e2e-bench.js';
+import { outageBench } from './outage-bench.js';
 import { receiverBench } from './receiver-bench.js';
 import { windowBench } from './window-bench.js';
 
@@ -28,3 +29,5 @@ await section((fresh) => receiverBench(fresh, quick ? 1000 : 5000, 100, print));
 await section((fresh) => commitBench(fresh, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], print));
 await windowBench(print);
 await e2eBench(print, { quick });
+print('');
+await outageBench(print, { quick });

@@ -5,11 +5,13 @@ import { runChaos, type ChaosPlan } from './support/chaos-run.js';
 
 /**
  * Chaos end to end: seeded storage faults the whole run, SIGKILLs while the producer sends, and a
- * full storage outage longer than every retry budget. The finite budgets, scaled down for the
- * test: the driver's activity retries (SLUICE_ACTIVITY_RETRIES=1: one retry after 1 s) and the
- * storage SDKs' own retries inside each call (Blob: 4 tries, 4 s doubling, about 28 s; Table: 3
- * retries from 1 s, about 7 s). Transient failures must outlast them all: a 45 s outage does.
- * Afterwards the stream must drain by itself and match what was sent exactly.
+ * full storage outage longer than every finite retry budget. Those budgets: the storage SDKs' own
+ * retries inside each call (Blob: 4 tries, 0/4/12/28 s apart, about 44 s; Table: 3 retries from
+ * 1 s, about 7 s), the receiver trigger's retry policy on its own (5 retries, 1 s doubling to 30 s:
+ * about 31 s), and the driver's activity retries, scaled down with SLUICE_ACTIVITY_RETRIES=1 (one
+ * retry after 1 s). A 60 s outage outlasts each of them; only a layer that retries transient
+ * failures without giving up rides it out. Afterwards the stream must drain by itself and match
+ * what was sent exactly.
  */
 const base: Omit<ChaosPlan, 'stream' | 'hostStorageBehindProxy' | 'log'> = {
   seed: 1101,
@@ -20,17 +22,17 @@ const base: Omit<ChaosPlan, 'stream' | 'hostStorageBehindProxy' | 'log'> = {
   rates: { reject: 0.05, failAfter: 0.03, drop: 0.02, slow: 0.02 },
   killsBefore: 2,
   killsAfter: 1,
-  outageMs: 45_000,
+  outageMs: 60_000,
   settings: {
     SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4',
     SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *', SLUICE_RECEIVER_WAL: 'reliable', SLUICE_ACTIVITY_RETRIES: '1',
   },
-  drainTimeoutMs: 60_000,
+  drainTimeoutMs: 120_000,
 };
 
 for (const hostStorageBehindProxy of [false, true]) {
   const what = hostStorageBehindProxy ? 'app and host storage (durable history, trigger checkpoints)' : 'app storage';
-  test(`with ${what} behind the fault proxy: SIGKILLs, 12% faults and a 45 s outage lose and duplicate nothing`, async (t) => {
+  test(`with ${what} behind the fault proxy: SIGKILLs, 12% faults and a 60 s outage lose and duplicate nothing`, async (t) => {
     const stream = hostStorageBehindProxy ? 'chaoshost' : 'chaosapp';
     await runChaos({ ...base, stream, hostStorageBehindProxy, settings: { ...base.settings, SLUICE_STREAM_NAME: stream }, log: (l) => t.diagnostic(l) }, async (result) => {
       t.diagnostic(`events ${result.manifest.sent}, kills ${result.kills}, faults injected ${result.injected}: ${JSON.stringify(result.faults)}`);
