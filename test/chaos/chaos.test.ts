@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { QUICK_STREAM_SETTINGS } from '../e2e/support/app-child.js';
 import { assertExactOutputs } from '../e2e/support/exact-outputs.js';
 import { runChaos, type ChaosPlan } from './support/chaos-run.js';
 
@@ -23,10 +24,7 @@ const base: Omit<ChaosPlan, 'stream' | 'hostStorageBehindProxy' | 'log'> = {
   killsBefore: 2,
   killsAfter: 1,
   outageMs: 60_000,
-  settings: {
-    SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4',
-    SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *', SLUICE_RECEIVER_WAL: 'reliable', SLUICE_ACTIVITY_RETRIES: '1',
-  },
+  settings: { ...QUICK_STREAM_SETTINGS, SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *', SLUICE_ACTIVITY_RETRIES: '1' },
   drainTimeoutMs: 120_000,
 };
 

@@ -7,7 +7,7 @@ import { startAzurite } from '../../src/local/azurite.js';
 import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
 import { produce } from '../../src/local/producer.js';
 import { mulberry32 } from '../../src/local/sample-events.js';
-import { AppChild } from '../e2e/support/app-child.js';
+import { AppChild, QUICK_STREAM_SETTINGS } from '../e2e/support/app-child.js';
 import { assertExactOutputs } from '../e2e/support/exact-outputs.js';
 import { expireOwnerships, hubEnds, StreamOutputs } from '../e2e/support/stream-outputs.js';
 import { FaultProxy } from '../support/fault-proxy.js';
@@ -32,10 +32,7 @@ const SEED = 1104;
 const COUNT = 3000;
 const RATE = 100;
 const MALFORMED_EVERY = 50;
-const settings = {
-  SLUICE_STREAM_NAME: STREAM, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4',
-  SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *', SLUICE_RECEIVER_WAL: 'reliable',
-};
+const settings = { ...QUICK_STREAM_SETTINGS, SLUICE_STREAM_NAME: STREAM, SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *' };
 const WITHOUT_DRIVER = { 'AzureWebJobs.sluiceDriver.Disabled': 'true', 'AzureWebJobs.sluiceSupervisor.Disabled': 'true' };
 
 test('three instances on one hub, killed and restarted while events flow: no loss, no duplicate, and the etag fence was exercised', async (t) => {
@@ -80,7 +77,7 @@ test('three instances on one hub, killed and restarted while events flow: no los
     }
     const manifest = await within(producing, 120_000, 'the producer to finish');
     await waitUntil(async () => { await sampleOwners(); return outputs.drained(hubEnds(hub, 'pageviews', 4)); }, 'the three instances drained the hub', 90_000)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${instances.map((a, i) => `instance ${i}:\n${a?.errors.slice(-2000) ?? ''}`).join('\n')}`); });
+      .catch(async (err: Error) => { throw new Error(`${err.message}\n${await outputs.progress(hubEnds(hub, 'pageviews', 4))}\n${instances.map((a, i) => `instance ${i}:\n${a?.errors.slice(-2000) ?? ''}`).join('\n')}`); });
     t.diagnostic(`events ${manifest.sent}; faults ${JSON.stringify(proxy.counts)}; owners ${JSON.stringify([...owners].map(([p, o]) => [p, [...o]]))}`);
 
     assert.deepEqual(unexpectedExits, [], 'no instance exits by itself');

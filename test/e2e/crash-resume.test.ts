@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startAzurite, type Azurite } from '../../src/local/azurite.js';
 import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
 import { waitUntil, within } from '../support/wait.js';
-import { AppChild } from './support/app-child.js';
+import { AppChild, QUICK_STREAM_SETTINGS } from './support/app-child.js';
 import { assertExactOutputs } from './support/exact-outputs.js';
 import { PacedProducer } from './support/paced-producer.js';
 import { expireOwnerships, hubEnds, StreamOutputs } from './support/stream-outputs.js';
@@ -25,10 +25,7 @@ const SEED = 11;
 const COUNT = 6000;
 const ROUND = 150;
 const MALFORMED_EVERY = 40;
-const settings = {
-  SLUICE_STREAM_NAME: STREAM, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4',
-  SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *', SLUICE_RECEIVER_WAL: 'reliable',
-};
+const settings = { ...QUICK_STREAM_SETTINGS, SLUICE_STREAM_NAME: STREAM, SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' };
 let azurite: Azurite;
 let hub: DevHub;
 let outputs: StreamOutputs;

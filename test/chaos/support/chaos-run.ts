@@ -95,7 +95,7 @@ export async function runChaos(plan: ChaosPlan, check: (result: ChaosResult) => 
     plan.log(`${at()}: producer done, ${manifest.sent} events`);
     const ends = hubEnds(hub, 'pageviews', 4);
     await waitUntil(() => outputs.drained(ends), 'the stream drained by itself: every partition read to its end and a batch committed it all', plan.drainTimeoutMs)
-      .catch((err: Error) => { throw new Error(`${err.message}\nfaults: ${JSON.stringify(proxy.counts)}\nunexpected exits: ${unexpectedExits.join('\n') || 'none'}\napp stderr (tail):\n${child?.errors.slice(-4000) ?? ''}`); });
+      .catch(async (err: Error) => { throw new Error(`${err.message}\n${await outputs.progress(ends)}\nfaults: ${JSON.stringify(proxy.counts)}\nunexpected exits: ${unexpectedExits.join('\n') || 'none'}\napp stderr (tail):\n${child?.errors.slice(-4000) ?? ''}`); });
     plan.log(`${at()}: drained; faults ${JSON.stringify(proxy.counts)}`);
     await check({ manifest, kills, faults: { ...proxy.counts }, injected: proxy.injected, unexpectedExits, outputs, lastErrors: child.errors });
   } finally {

@@ -12,17 +12,30 @@ export interface SentWorkload {
 /**
  * Checks a drained stream against what was sent, exactly: every event stored once, per-page and
  * running per-user totals, each malformed event dead-lettered exactly once, and no batch failed.
+ * Every check runs and every miss is reported together, so one failure shows the whole picture.
  */
 export async function assertExactOutputs(outputs: StreamOutputs, sent: SentWorkload): Promise<void> {
   const expected = expectedWorkload(sent.seed, sent.sent, sent.malformedEvery);
-  assert.equal(await outputs.storedEvents(), sent.sent, 'the receivers stored every event exactly once');
-  assert.deepEqual(sorted(await outputs.blobTotals('page-counts-')), sorted(expected.perPage), 'per-page totals equal what was sent');
-  assert.deepEqual(sorted(await outputs.tableValues('user-totals')), sorted(expected.perUser), 'running user totals (stateful) equal what was sent');
+  const misses: string[] = [];
+  const check = (what: string, run: () => void): void => {
+    try {
+      run();
+    } catch (err) {
+      misses.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  const checkpoints = await outputs.checkpoints.list();
+  check('the receivers stored every event exactly once', () => assert.equal(checkpoints.reduce((n, c) => n + c.events, 0), sent.sent,
+    `per partition (events stored / up to sequence number / redeliveries skipped): ${checkpoints.map((c) => `${c.partition}: ${c.events} / ${c.lastSeq} / ${c.redeliveries}`).join('; ')}`));
+  const perPage = await outputs.blobTotals('page-counts-');
+  check('per-page totals equal what was sent', () => assert.deepEqual(sorted(perPage), sorted(expected.perPage)));
+  const perUser = await outputs.tableValues('user-totals');
+  check('running user totals (stateful) equal what was sent', () => assert.deepEqual(sorted(perUser), sorted(expected.perUser)));
   const dead = await outputs.deadLetters();
-  assert.deepEqual(dead.map((d) => d.body ?? '').sort(), expected.malformedBodies, 'the dead letters are exactly the malformed events');
-  assert.equal(new Set(dead.map((d) => `${d.partition}/${d.sequenceNumber}`)).size, dead.length, 'no event is dead-lettered twice');
+  check('the dead letters are exactly the malformed events', () => assert.deepEqual(dead.map((d) => d.body ?? '').sort(), expected.malformedBodies));
+  check('no event is dead-lettered twice', () => assert.equal(new Set(dead.map((d) => `${d.partition}/${d.sequenceNumber}`)).size, dead.length));
   const batches = await outputs.allBatches();
-  const failed = batches.filter((b) => b.status === 'failed');
-  assert.deepEqual(failed.map((b) => b.time), [], 'no batch failed');
-  assert.equal(batches.reduce((n, b) => n + b.allocation.records, 0), sent.sent, 'the batches hold every event once');
+  check('no batch failed', () => assert.deepEqual(batches.filter((b) => b.status === 'failed').map((b) => b.time), []));
+  check('the batches hold every event once', () => assert.equal(batches.reduce((n, b) => n + b.allocation.records, 0), sent.sent));
+  assert.deepEqual(misses, [], `the outputs differ from what was sent:\n${misses.join('\n')}`);
 }
