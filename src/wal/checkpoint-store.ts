@@ -56,7 +56,12 @@ export class CheckpointStore {
     for (let i = 0; i < Math.max(1, blocks.length); i += perStep) {
       const chunk = blocks.slice(i, i + perStep);
       const isLast = i + perStep >= blocks.length;
-      const stepCheckpoint = isLast ? next : { ...next, lastSeq: chunk[chunk.length - 1]!.last, blocks: next.blocks - (blocks.length - i - chunk.length) };
+      // A step short of the last records only what it holds: if the call stops here, the retry
+      // adds the rest on top, and the counters must not already include it.
+      const later = blocks.slice(i + chunk.length);
+      const stepCheckpoint = isLast ? next : {
+        ...next, lastSeq: chunk[chunk.length - 1]!.last, blocks: next.blocks - later.length, events: next.events - later.reduce((n, b) => n + b.count, 0),
+      };
       const ops: TableOperation[] = chunk.map((b) => ({ kind: 'insert', entity: blockEntity(pk, b) }));
       const checkpoint = { partitionKey: pk, rowKey: CHECKPOINT_ROW, ...stepCheckpoint } as Entity;
       ops.push(current === undefined ? { kind: 'insert', entity: checkpoint } : { kind: 'replace', entity: checkpoint, ifMatch: current });
