@@ -12,23 +12,31 @@ export class PacedProducer {
   private readonly bodies: string[];
   sent = 0;
 
-  constructor(connectionString: string, eventHubName: string, options: { seed: number; count: number; malformedEvery: number; roundSize: number }) {
+  private readonly roundSize: number;
+  private readonly partitions: number;
+
+  constructor(connectionString: string, eventHubName: string, options: { seed: number; count: number; malformedEvery: number; roundSize: number; partitions: number }) {
     this.client = new EventHubProducerClient(connectionString, eventHubName);
     this.bodies = takeSampleEvents(options.count, { seed: options.seed, malformedEvery: options.malformedEvery }).map((e) => e.body);
     this.roundSize = options.roundSize;
+    this.partitions = options.partitions;
   }
-
-  private readonly roundSize: number;
 
   get left(): number {
     return this.bodies.length - this.sent;
   }
 
-  /** Sends the next round (unkeyed: the hub spreads it over partitions); false when all are sent. */
+  /**
+   * Sends the next round, dealt over every partition (an unkeyed batch would land on one), so each
+   * round reaches every receiver; false when all are sent.
+   */
   async sendRound(): Promise<boolean> {
     if (this.left === 0) return false;
     const round = this.bodies.slice(this.sent, this.sent + this.roundSize);
-    await sendAll(this.client, round.map((body) => ({ body, contentType: 'application/json' })), {});
+    for (let p = 0; p < this.partitions; p++) {
+      const share = round.filter((_, i) => i % this.partitions === p).map((body) => ({ body, contentType: 'application/json' }));
+      if (share.length > 0) await sendAll(this.client, share, { partitionId: String(p) });
+    }
     this.sent += round.length;
     return true;
   }
