@@ -22,7 +22,7 @@ const committedRecords = async (b: Backends): Promise<number> => (await b.output
  * outage: the time until every event the hub holds is in a committed batch, and the records per
  * second committed over that catch-up.
  */
-async function outage(outageS: number, rate: number): Promise<{ caughtUpS: number | undefined; recordsPerS: number; backlog: number }> {
+async function outage(outageS: number, rate: number): Promise<{ caughtUpS: number | undefined; recordsPerS: number; backlog: number; why: string }> {
   const b = await backends();
   const proxy = await FaultProxy.start(b.azurite.connectionString, { seed: 1 });
   const app = startApp(b, proxy.connectionString, {});
@@ -43,7 +43,9 @@ async function outage(outageS: number, rate: number): Promise<{ caughtUpS: numbe
     }
     const after = await committedRecords(b);
     await producing;
-    return { caughtUpS, recordsPerS: caughtUpS ? (after - before) / caughtUpS : 0, backlog: sent - before };
+    // When it did not catch up, the app's last distinct warnings and errors say why.
+    const why = caughtUpS === undefined ? [...new Set(app.errors.split('\n').filter(Boolean))].slice(-4).map((l) => l.slice(0, 300)).join('\n    ') : '';
+    return { caughtUpS, recordsPerS: caughtUpS ? (after - before) / caughtUpS : 0, backlog: sent - before, why };
   } finally {
     await app.kill();
     await proxy.close();
@@ -79,7 +81,7 @@ export async function outageBench(print: (line: string) => void, { quick }: { qu
   print(`  reproduce: npm run bench${quick ? ' -- --quick' : ''}`);
   const o = await outage(outageS, rate);
   print(o.caughtUpS === undefined
-    ? `  after a ${outageS} s outage at ${rate} events/s: did NOT catch up (backlog ${o.backlog} events at the outage's end)`
+    ? `  after a ${outageS} s outage at ${rate} events/s: did NOT catch up (backlog ${o.backlog} events at the outage's end); the app said:\n    ${o.why}`
     : `  after a ${outageS} s outage at ${rate} events/s: caught up ${o.caughtUpS.toFixed(1)} s after storage came back; ${o.recordsPerS.toFixed(0)} records/s committed during catch-up (backlog ${o.backlog} events at the outage's end)`);
   const known = SETTING_LIST.some((s) => s.name === BOUND_SETTING);
   const bound = Number(process.env[BOUND_SETTING] ?? (quick ? 250 : CONNECTOR_DEFAULT_BOUND));
