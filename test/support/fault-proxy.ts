@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { mulberry32 } from '../../src/local/sample-events.js';
 
 /**
@@ -60,7 +60,7 @@ export class FaultProxy {
   private readonly slowMs: number;
   private outageUntil = 0;
   private outageOn = false;
-  private readonly open = new Set<import('node:net').Socket>();
+  private readonly open = new Set<Socket>();
 
   private constructor(private readonly endpoints: Endpoint[], private readonly base: string, options: FaultProxyOptions) {
     this.random = mulberry32(options.seed);
@@ -125,7 +125,7 @@ export class FaultProxy {
     await Promise.all(this.endpoints.map((e) => new Promise<void>((resolve) => e.server.close(() => resolve()))));
   }
 
-  /** Draws this request's fault: one draw per request, so the sequence depends only on the seed. */
+  /** Draws this request's fault: two draws per request, always, so the sequence depends only on the seed and the request order. */
   private draw(method: string): { fault: FaultKind | undefined; afterStorage: boolean } {
     const r = this.random();
     const second = this.random();
