@@ -136,7 +136,7 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
 }
 
 /** Sends events in as few batches as fit the hub's message size limit. */
-async function sendAll(client: EventHubProducerClient, events: EventData[], target: { partitionKey?: string; partitionId?: string }, signal?: AbortSignal): Promise<void> {
+export async function sendAll(client: EventHubProducerClient, events: EventData[], target: { partitionKey?: string; partitionId?: string }, signal?: AbortSignal): Promise<void> {
   const opts = signal ? { ...target, abortSignal: signal } : target;
   let batch = await client.createBatch(opts);
   for (const event of events) {

@@ -62,7 +62,12 @@ export class CheckpointStore {
       step = perStep - gapOps.length;
       const chunk = blocks.slice(i, i + step);
       const isLast = i + step >= blocks.length;
-      const stepCheckpoint = isLast ? next : { ...next, lastSeq: chunk[chunk.length - 1]!.last, blocks: next.blocks - (blocks.length - i - chunk.length) };
+      // A step short of the last records only what it holds: if the call stops here, the retry
+      // adds the rest on top, and the counters must not already include it.
+      const later = blocks.slice(i + chunk.length);
+      const stepCheckpoint = isLast ? next : {
+        ...next, lastSeq: chunk[chunk.length - 1]!.last, blocks: next.blocks - later.length, events: next.events - later.reduce((n, b) => n + b.count, 0),
+      };
       const ops: TableOperation[] = [...gapOps, ...chunk.map((b): TableOperation => ({ kind: 'insert', entity: blockEntity(pk, b) }))];
       const checkpoint = { partitionKey: pk, rowKey: CHECKPOINT_ROW, ...stepCheckpoint } as Entity;
       ops.push(current === undefined ? { kind: 'insert', entity: checkpoint } : { kind: 'replace', entity: checkpoint, ifMatch: current });

@@ -14,10 +14,10 @@ import { MeasuredChild } from './measured-child.js';
 import { OBSERVER_AGENT, type WindowReport } from './process-probe.js';
 import { median, range, type Spread } from './spread.js';
 
-const HUB = 'pageviews';
-const PARTITIONS = 4;
-const STREAM = 'bench';
-const settings = {
+export const HUB = 'pageviews';
+export const PARTITIONS = 4;
+export const STREAM = 'bench';
+export const settings = {
   SLUICE_STREAM_NAME: STREAM, SLUICE_EVENTHUB_NAME: HUB, SLUICE_BATCH_INTERVAL: '2s', SLUICE_BLOCK_INTERVAL: '200ms',
   SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *',
 };
@@ -52,7 +52,7 @@ async function startStorage(): Promise<Storage> {
 }
 
 /** The producer CLI in its own process, as a user runs it; resolves when it has sent everything. */
-function runProducer(connection: string, rate: number, count: number): Promise<void> {
+export function runProducer(connection: string, rate: number, count: number): Promise<void> {
   const args = [PRODUCE_JS, '--connection', connection, '--hub', HUB, '--rate', String(rate), '--count', String(count), '--seed', '1', '--malformed-every', '100'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -180,7 +180,7 @@ async function live(rate: number, seconds: number, baselineStack?: string): Prom
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const fmt = (s: Spread, digits = 1): string => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 const per1000 = (ms: number, count: number): number => (ms / count) * 1000;
 

@@ -4,6 +4,7 @@ import { commitBench } from './commit-bench.js';
 import { e2eBench, e2eFlags } from './e2e-bench.js';
 import { bodyBench } from './body-bench.js';
 import { eventTimeBench } from './event-time-bench.js';
+import { outageBench } from './outage-bench.js';
 import { receiverBench } from './receiver-bench.js';
 import { windowBench } from './window-bench.js';
 
@@ -32,3 +33,5 @@ await section((fresh) => commitBench(fresh, quick ? [10_000, 100_000] : [10_000,
 await windowBench(print);
 await eventTimeBench(print, { quick });
 await e2eBench(print, e2eFlags(process.argv));
+print('');
+await outageBench(print, { quick });

@@ -34,6 +34,25 @@ forEachBackend('CheckpointStore contract', (backend) => {
     assert.deepEqual((await store.blocksBetween(ref, 99, 199)).map((b) => b.first).slice(0, 2), [100, 102]);
   });
 
+  test('a stepped commit cut short leaves a checkpoint whose counts match its sequence number, so the retry counts no event twice', async () => {
+    const wal = backend().storage().wal;
+    let transactions = 0;
+    // The second step's transaction fails: the process dies between steps, or storage gives up.
+    const failing = { ...wal, transact: (ops: Parameters<typeof wal.transact>[0]) => (++transactions === 2 ? Promise.reject(new Error('storage unavailable')) : wal.transact(ops)) };
+    const blocks = Array.from({ length: 150 }, (_, i) => block(i * 2, i * 2 + 1));
+    await assert.rejects(new CheckpointStore(failing, 's3').commit(ref, blocks, { ...emptyCheckpoint(ref, 'r1'), lastSeq: 299, blocks: 150, events: 300 }, undefined), /storage unavailable/);
+    const store = new CheckpointStore(wal, 's3');
+    const partial = (await store.read(ref))!;
+    assert.equal(partial.checkpoint.lastSeq, 197, 'the first step took 99 blocks');
+    assert.equal(partial.checkpoint.blocks, 99);
+    assert.equal(partial.checkpoint.events, 198, 'events stored so far, not the whole call');
+    // The retry commits the rest on top: the totals come out exact.
+    const rest = blocks.slice(99);
+    await store.commit(ref, rest, { ...partial.checkpoint, lastSeq: 299, blocks: partial.checkpoint.blocks + rest.length, events: partial.checkpoint.events + 102 }, partial.etag);
+    const done = (await store.read(ref))!.checkpoint;
+    assert.deepEqual([done.lastSeq, done.blocks, done.events], [299, 150, 300]);
+  });
+
   test('list returns every partition of the stream only, in partition order', async () => {
     const storage = backend().storage();
     const a = new CheckpointStore(storage.wal, 'alpha');

@@ -8,7 +8,8 @@ import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type Azurite } from '../../src/local/azurite.js';
 import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
-import { fastRetry, until } from './support.js';
+import { fastRetry } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 let azurite: Azurite;
 let dir: string;
@@ -53,7 +54,7 @@ async function consume(hub: DevHub, store: CheckpointStore, count: number): Prom
     { startPosition: { offset: '-1' }, maxWaitTimeInSeconds: 1, maxBatchSize: 50 },
   );
   try {
-    await until(() => got.length >= count || failure !== undefined, `${count} events`);
+    await waitUntil(() => got.length >= count || failure !== undefined, `${count} events`);
     if (failure) throw failure;
   } finally {
     await subscription.close();
@@ -107,9 +108,9 @@ test('two processors split the partitions between them', async () => {
     const [a, b] = processors as [(typeof processors)[0], (typeof processors)[0]];
     // Ownership moves through brief overlaps (a steal is seen before the loser's close), so wait for a clean split.
     const split = () => [...a.owned, ...b.owned].sort().join();
-    await until(() => a.owned.size === 2 && b.owned.size === 2 && split() === '0,1,2,3', 'a 2 + 2 split', 20_000);
+    await waitUntil(() => a.owned.size === 2 && b.owned.size === 2 && split() === '0,1,2,3', 'a 2 + 2 split', 20_000);
     assert.equal(split(), '0,1,2,3');
-    await until(() => hub.readerCount() === 4, 'one reader per partition');
+    await waitUntil(() => hub.readerCount() === 4, 'one reader per partition');
   } finally {
     for (const p of processors) await p.subscription.close();
     await Promise.all(processors.map((p) => p.client.close()));

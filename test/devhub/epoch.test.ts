@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { EventHubConsumerClient, type MessagingError, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
 import type { DevHub } from '../../src/local/devhub/dev-hub.js';
 import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
-import { fastRetry, until } from './support.js';
+import { fastRetry } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 let hub: DevHub;
 const opened: EventHubConsumerClient[] = [];
@@ -34,17 +35,17 @@ function reader(partitionId: string, ownerLevel?: number) {
 
 test('a higher epoch steals the partition; lower epochs and non-epoch readers are refused', async () => {
   const first = reader('0', 1);
-  await until(() => hub.readerCount() === 1, 'the epoch-1 reader');
+  await waitUntil(() => hub.readerCount() === 1, 'the epoch-1 reader');
   const second = reader('0', 2);
-  await until(() => first.codes().includes('ReceiverDisconnectedError'), 'the epoch-1 reader to be disconnected');
+  await waitUntil(() => first.codes().includes('ReceiverDisconnectedError'), 'the epoch-1 reader to be disconnected');
   await first.subscription.close();
-  await until(() => hub.readerCount() === 1, 'only the epoch-2 reader to remain');
+  await waitUntil(() => hub.readerCount() === 1, 'only the epoch-2 reader to remain');
 
   const lower = reader('0', 1);
-  await until(() => lower.codes().includes('ReceiverDisconnectedError'), 'the lower epoch to be refused');
+  await waitUntil(() => lower.codes().includes('ReceiverDisconnectedError'), 'the lower epoch to be refused');
   await lower.subscription.close();
   const plain = reader('0');
-  await until(() => plain.codes().includes('ReceiverDisconnectedError'), 'the non-epoch reader to be refused');
+  await waitUntil(() => plain.codes().includes('ReceiverDisconnectedError'), 'the non-epoch reader to be refused');
   await plain.subscription.close();
   assert.equal(second.errors.length, 0, 'the owner is undisturbed');
   await second.subscription.close();
@@ -52,19 +53,19 @@ test('a higher epoch steals the partition; lower epochs and non-epoch readers ar
 
 test('an equal epoch takes over too', async () => {
   const first = reader('1', 5);
-  await until(() => hub.readerCount() === 1, 'the first reader');
+  await waitUntil(() => hub.readerCount() === 1, 'the first reader');
   const second = reader('1', 5);
-  await until(() => first.codes().includes('ReceiverDisconnectedError'), 'the first reader to be disconnected');
+  await waitUntil(() => first.codes().includes('ReceiverDisconnectedError'), 'the first reader to be disconnected');
   await Promise.all([first.subscription.close(), second.subscription.close()]);
-  await until(() => hub.readerCount() === 0, 'all readers to detach');
+  await waitUntil(() => hub.readerCount() === 0, 'all readers to detach');
 });
 
 test('at most five non-epoch readers per consumer group and partition', async () => {
   const five = Array.from({ length: 5 }, () => reader('1'));
-  await until(() => hub.readerCount() === 5, 'five readers');
+  await waitUntil(() => hub.readerCount() === 5, 'five readers');
   const sixth = reader('1');
-  await until(() => sixth.codes().includes('QuotaExceededError'), 'the sixth reader to be refused');
+  await waitUntil(() => sixth.codes().includes('QuotaExceededError'), 'the sixth reader to be refused');
   assert.ok(five.every((r) => r.errors.length === 0));
   await Promise.all([...five, sixth].map((r) => r.subscription.close()));
-  await until(() => hub.readerCount() === 0, 'all readers to detach');
+  await waitUntil(() => hub.readerCount() === 0, 'all readers to detach');
 });

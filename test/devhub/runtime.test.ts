@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventHubConsumerClient, type ReceivedEventData } from '@azure/event-hubs';
 import { devHubConfig } from '../../src/local/devhub/dev-hub.js';
-import { clients, fastRetry, receive, until, withHub } from './support.js';
+import { clients, fastRetry, receive, withHub } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 const config = devHubConfig([{ name: 'pageviews', partitions: 2 }]);
 
@@ -43,9 +44,9 @@ test('the hub survives clients vanishing mid-transfer and serves new ones', () =
     const received: ReceivedEventData[] = [];
     const sub = first.consumer.subscribe('0', { processEvents: async (e) => void received.push(...e), processError: async () => {} }, { startPosition: { offset: '-1' }, maxBatchSize: 10 });
     try {
-      await until(() => received.length > 0, 'the first events');
+      await waitUntil(() => received.length > 0, 'the first events');
       hub.dropConnections();
-      await until(() => hub.readerCount() === 0, 'the dropped reader to be released');
+      await waitUntil(() => hub.readerCount() === 0, 'the dropped reader to be released');
     } finally {
       await sub.close();
       await first.close();

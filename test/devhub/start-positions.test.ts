@@ -4,7 +4,8 @@ import { earliestEventPosition, latestEventPosition, type EventPosition } from '
 import type { DevHub } from '../../src/local/devhub/dev-hub.js';
 import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { clients, receive, until } from './support.js';
+import { clients, receive } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 const T0 = 1_700_000_000_000;
 const clock = new ManualClock(T0);
@@ -52,7 +53,7 @@ test('enqueued time: events enqueued after the given time', async () => {
 test('latest: only events sent after the reader attached', async () => {
   const readers = hub.readerCount();
   const pending = receive(c.consumer, 1, { partitionId: '0', startPosition: latestEventPosition });
-  await until(() => hub.readerCount() > readers, 'the reader to attach');
+  await waitUntil(() => hub.readerCount() > readers, 'the reader to attach');
   await c.producer.sendBatch([{ body: 5 }]);
   assert.deepEqual((await pending).map((r) => r.event.body), [5]);
 });

@@ -19,15 +19,6 @@ export async function withHub<T>(options: DevHubOptions, body: (hub: DevHub) => 
   }
 }
 
-/** Waits for a condition, checking every 10 ms, failing with `what` after `timeoutMs`. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 export interface Received {
   partitionId: string;
   event: ReceivedEventData;

@@ -83,15 +83,6 @@ export function hostFor(fns: TestFunctions, server: TestServer): DurableRuntimeH
   return { invoke: fns.invoke, functions: fns.functions, mount: server.mount, baseUrl: server.baseUrl };
 }
 
-/** Resolves when condition() holds, checking after every macrotask; rejects after timeoutMs. */
-export async function until(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /** A promise with its resolve function, for activities that block until a test releases them. */
 export function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;

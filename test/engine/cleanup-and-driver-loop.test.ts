@@ -8,6 +8,7 @@ import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
 import { DriverLoop } from '../../src/scheduler/driver-loop.js';
 import { StreamEngine, type BatchSummary } from '../../src/scheduler/stream-engine.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { waitUntil } from '../support/wait.js';
 import { MemoryLogger, silentLogger } from '../../src/util/log.js';
 import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
 
@@ -78,7 +79,7 @@ test('the driver loop runs batches on the fixed schedule, and catches up in orde
   const seen: BatchSummary[] = [];
   const loop = new DriverLoop(w.engine, { onBatch: (s) => seen.push(s) });
   const running = loop.start();
-  const waitParked = async () => { while (w.clock.waiting === 0) await new Promise((r) => setImmediate(r)); };
+  const waitParked = () => waitUntil(() => w.clock.waiting > 0, 'the driver loop waits on its clock');
   await waitParked();
   await w.send(3);
   w.clock.advance(INTERVAL);
@@ -103,7 +104,7 @@ test('a batch that keeps failing is retried, recorded as failed, and stops the l
     const seen: number[] = [];
     const loop = new DriverLoop(w.engine, { onBatchFailure: policy, retries: 2, retryDelayMs: 100, onBatch: (s) => seen.push(s.time) });
     const running = loop.start();
-    const waitParked = async () => { while (w.clock.waiting === 0) await new Promise((r) => setImmediate(r)); };
+    const waitParked = () => waitUntil(() => w.clock.waiting > 0, 'the driver loop waits on its clock');
     await waitParked();
     await w.send(3);
     w.clock.advance(INTERVAL);

@@ -9,7 +9,8 @@ import { CHECKPOINT_CONTAINER, effectiveEventHubOptions } from '../../src/local/
 import { startLocalHost, type LocalHost } from '../../src/local/host/local-host.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { callsOf } from '../fixtures/host-app/recorder.js';
-import { FIXTURE_APP_DIR, logCollector, waitFor } from './host-test-support.js';
+import { FIXTURE_APP_DIR, logCollector } from './host-test-support.js';
+import { waitUntil } from '../support/wait.js';
 
 const HUB = 'ingest-hub';
 
@@ -65,15 +66,10 @@ describe('Event Hubs trigger end to end (dev hub + Azurite)', () => {
   }
 
   async function waitForCheckpoint(partitionId: string, sequenceNumber: number): Promise<void> {
-    const deadline = performance.now() + 15_000;
-    for (;;) {
-      if ((await checkpointOf(partitionId))?.sequenceNumber === sequenceNumber) return;
-      if (performance.now() > deadline) {
-        throw new Error(`No checkpoint at ${sequenceNumber} on partition ${partitionId}; log:\n${collected.lines.join('\n')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntil(async () => (await checkpointOf(partitionId))?.sequenceNumber === sequenceNumber, `a checkpoint at ${sequenceNumber} on partition ${partitionId}`, 15_000)
+      .catch((err: Error) => { throw new Error(`${err.message}; log:\n${collected.lines.join('\n')}`); });
   }
+
 
   before(async () => {
     azurite = await startAzurite();
@@ -97,7 +93,7 @@ describe('Event Hubs trigger end to end (dev hub + Azurite)', () => {
       ],
       { partitionId: '0' },
     );
-    await waitFor(() => callsOf('ingest').length >= 1, 'the ingest function to run', 15_000);
+    await waitUntil(() => callsOf('ingest').length >= 1, 'the ingest function to run', 15_000);
     const call = callsOf('ingest')[0];
     assert.ok(call);
     assert.deepEqual(call.input, [{ n: 1 }, 'plain text']);
@@ -130,10 +126,10 @@ describe('Event Hubs trigger end to end (dev hub + Azurite)', () => {
   test('a throwing invocation is retried per its policy, then checkpointed anyway', async () => {
     const before = callsOf('ingest').length;
     await producer.sendBatch([{ body: { fail: true } }], { partitionId: '1' });
-    await waitFor(() => callsOf('ingest').length === before + 1 && clock.waiting === 1, 'the first failing attempt', 15_000);
+    await waitUntil(() => callsOf('ingest').length === before + 1 && clock.waiting === 1, 'the first failing attempt', 15_000);
     assert.equal(await checkpointOf('1'), undefined, 'no checkpoint while retries remain');
     clock.advance(5_000); // the fixture's fixedDelay
-    await waitFor(() => callsOf('ingest').length === before + 2, 'the retry', 15_000);
+    await waitUntil(() => callsOf('ingest').length === before + 2, 'the retry', 15_000);
     await waitForCheckpoint('1', 0);
     const attempts = callsOf('ingest').slice(before);
     assert.deepEqual(attempts.map((a) => a.retryCount), [0, 1]);

@@ -7,7 +7,8 @@ import { parseTimerSchedule } from '../../src/local/host/timer-schedule.js';
 import { startTimerScheduler } from '../../src/local/host/timer-scheduler.js';
 import { ManualClock, type Clock } from '../../src/util/clock.js';
 import { calls, callsOf } from '../fixtures/host-app/recorder.js';
-import { FIXTURE_APP_DIR, logCollector, NO_EVENT_HUBS, waitFor } from './host-test-support.js';
+import { FIXTURE_APP_DIR, logCollector, NO_EVENT_HUBS } from './host-test-support.js';
+import { waitUntil } from '../support/wait.js';
 
 interface TimerSeen {
   isPastDue: boolean;
@@ -49,7 +50,7 @@ describe('timer scheduler', () => {
       },
       clock: early,
     });
-    await waitFor(() => wakeups > 200, 'the early wake-ups');
+    await waitUntil(() => wakeups > 200, 'the early wake-ups');
     await scheduler.stop();
     assert.equal(invocations, 0);
   });
@@ -66,12 +67,12 @@ describe('retry policies', () => {
     const policy = retryPolicyOf({ name: 'f', bindings: {}, retryOptions: { retryStrategy: 'fixedDelay', maxRetryCount: 2, delayInterval: { seconds: 5 } } });
     const run = invokeWithRetry(failing, 'f', { triggerValue: 1 }, policy, clock);
     const outcome = run.then(() => 'resolved', (e: Error) => e.message);
-    await waitFor(() => clock.waiting === 1, 'first retry delay');
+    await waitUntil(() => clock.waiting === 1, 'first retry delay');
     assert.equal(attempts.length, 1);
     clock.advance(4_999);
     assert.equal(clock.waiting, 1);
     clock.advance(1);
-    await waitFor(() => attempts.length === 2 && clock.waiting === 1, 'second retry delay');
+    await waitUntil(() => attempts.length === 2 && clock.waiting === 1, 'second retry delay');
     clock.advance(5_000);
     assert.equal(await outcome, 'attempt 3');
     assert.deepEqual(attempts.map((a) => a?.retryCount), [0, 1, 2]);
@@ -97,7 +98,7 @@ describe('timer triggers on a ManualClock', () => {
     host = await startLocalHost({
       appDir: FIXTURE_APP_DIR, env: { ...NO_EVENT_HUBS, HUB_NAME: 'unused' }, port: 0, clock, log: logCollector().log,
     });
-    await waitFor(parked, 'timer loops to park');
+    await waitUntil(parked, 'timer loops to park');
   });
   after(() => host.stop());
 
@@ -113,7 +114,7 @@ describe('timer triggers on a ManualClock', () => {
     const before = calls.length;
     for (let second = 1; second <= 50; second++) {
       clock.advance(1000);
-      await waitFor(parked, `timers to park again at ${second}s`);
+      await waitUntil(parked, `timers to park again at ${second}s`);
     }
     const fired = calls.slice(before).map((c) => ({ fn: c.functionName, timer: c.input as TimerSeen }));
     assert.deepEqual(fired.map((f) => f.fn), ['tickB', 'tickA', 'tickA', 'tickB', 'tickA', 'tickA', 'tickB', 'tickA']);
@@ -130,7 +131,7 @@ describe('timer triggers on a ManualClock', () => {
   test('after a jump past several occurrences each timer fires once, past due', async () => {
     const before = calls.length;
     clock.advance(60_000); // from 50 s to 110 s
-    await waitFor(() => calls.length - before === 2 && parked(), 'one past-due firing per timer');
+    await waitUntil(() => calls.length - before === 2 && parked(), 'one past-due firing per timer');
     const fired = calls.slice(before).map((c) => ({ fn: c.functionName, timer: c.input as TimerSeen }));
     assert.deepEqual(fired.map((f) => f.fn), ['tickA', 'tickB']);
     assert.ok(fired.every((f) => f.timer.isPastDue));

@@ -1,14 +1,23 @@
 /**
- * Waits until a condition holds, checking it every few milliseconds, and fails with the given
- * message after a bound. For conditions that other processes or event loops make true; the bound
- * is a failure guard, never a measurement.
+ * The suite's one way to wait for something another event loop or process makes true: check a
+ * condition every few milliseconds and fail with the given message after a bound. The bound is a
+ * failure guard, never a measurement: no outcome depends on how fast the machine is.
  */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Settles as `promise` does, or fails with `what` after `timeoutMs`: a bound on one awaited step. */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -55,7 +55,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const settings = loadAppSettings(appDir, options.env ?? process.env);
   const hostJson = readHostJson(appDir);
   const functions = registeredFunctions(registry, settings);
+  // A disabled function keeps its registration but gets no listener: no HTTP route, no timer, no
+  // Event Hubs processor, and the durable runtime does not see it, so a client here cannot start
+  // it. The real host logs the same line (webjobs-sdk HostListenerFactory.CreateAsync).
   const active = functions.filter((f) => !isFunctionDisabled(f.name, settings));
+  for (const f of functions) if (!active.includes(f)) log(`[host] Function '${f.name}' is disabled`);
   const storageConnectionString = options.storageConnectionString ?? settings.AzureWebJobsStorage;
 
   let durable: DurableAttachment | undefined;
@@ -105,7 +109,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (options.durable) {
       durable = await options.durable.attach({
         invoke,
-        functions,
+        functions: active,
         mount: http.mount,
         baseUrl: http.url,
         clock,

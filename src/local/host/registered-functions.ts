@@ -25,10 +25,19 @@ export function registeredFunctions(registry: FunctionRegistry, settings: AppSet
   });
 }
 
-/** `AzureWebJobs.<name>.Disabled` turns a function's trigger off, as in the real host. */
+/**
+ * Whether an app setting turns a function's trigger off on this instance, as the real host decides
+ * it (Azure/azure-webjobs-sdk, src/Microsoft.Azure.WebJobs.Host/Listeners/HostListenerFactory.cs,
+ * `IsDisabled`): `AzureWebJobs.<name>.Disabled`, or `AzureWebJobs_<name>_Disabled` where
+ * environment names cannot hold dots (Linux), whose value is "1" or "true" in any case
+ * (src/Microsoft.Azure.WebJobs.Host/Extensions/IConfigurationExtensions.cs, `IsSettingEnabled`).
+ * Anything else, " true" included, leaves the function enabled.
+ */
 export function isFunctionDisabled(name: string, settings: AppSettings): boolean {
-  const value = settings[`AzureWebJobs.${name}.Disabled`]?.trim().toLowerCase();
-  return value === 'true' || value === '1';
+  return [`AzureWebJobs.${name}.Disabled`, `AzureWebJobs_${name}_Disabled`].some((key) => {
+    const value = settings[key]?.toLowerCase();
+    return value === '1' || value === 'true';
+  });
 }
 
 /** Names of a function's input bindings of a given type (e.g. "durableClient"). */

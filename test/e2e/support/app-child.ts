@@ -19,6 +19,11 @@ export interface AppReady {
   stream: string;
 }
 
+/** SLUICE_* settings for a stream that moves quickly in tests: 1 s batches, 100 ms blocks, 4 tasks, reliable receivers. */
+export const QUICK_STREAM_SETTINGS = {
+  SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4', SLUICE_RECEIVER_WAL: 'reliable',
+} as const;
+
 const SCRIPT = fileURLToPath(new URL('./app-process.js', import.meta.url));
 
 /**

@@ -70,6 +70,14 @@ export class StreamOutputs {
     if (!latest) return false;
     return checkpoints.every((c) => latest.allocation.ranges.some((r) => r.source === c.source && r.partition === c.partition && r.upTo >= c.lastSeq));
   }
+
+  /** Where draining stands, for a failure message: each partition's checkpoint against the hub's end, and the newest batches. */
+  async progress(hubEnds: ReadonlyMap<string, number>): Promise<string> {
+    const checkpoints = await this.checkpoints.list();
+    const partitions = [...hubEnds].map(([p, last]) => `${p}: stored up to ${checkpoints.find((c) => c.partition === p)?.lastSeq ?? 'nothing'} of ${last}`);
+    const batches = (await this.batches.list({ limit: 5 })).map((b) => `${b.time} ${b.status} ${b.allocation.records} records`);
+    return `partitions ${partitions.join('; ')}\nnewest batches: ${batches.join('; ') || 'none'}`;
+  }
 }
 
 /** Each non-empty partition's last sequence number, from the dev hub. */
