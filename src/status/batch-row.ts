@@ -19,6 +19,8 @@ export interface BatchRow {
   deadLettered: number | null;
   error?: string;
   skipped?: boolean;
+  /** Attempts the batch took (completed or failed), when recorded. */
+  attempts?: number;
 }
 
 export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow {
@@ -37,8 +39,11 @@ export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow
     totalDelayMs: summary?.totalDelayMs ?? null,
     deadLettered: summary?.deadLettered ?? null,
     ...(failure && { error: failure.error, skipped: failure.skipped }),
+    ...(attemptsOf(record) !== undefined && { attempts: attemptsOf(record) }),
   };
 }
 
 /** Finished with results: completed, or completed and since cleaned up. */
 export const hasCompleted = (record: BatchRecord): boolean => record.completion !== undefined;
+
+const attemptsOf = (record: BatchRecord): number | undefined => record.completion?.attempts ?? record.failure?.attempts;
