@@ -18,6 +18,7 @@ import { MemoryLogger, silentLogger } from '../../src/util/log.js';
 import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
 import type { BatchAllocated } from '../../src/wal/wal-events.js';
 import { forEachBackend } from '../support/backends.js';
+import { failingPartials } from '../support/failing-partials.js';
 
 const INTERVAL = 1000;
 
@@ -62,25 +63,6 @@ class RecordingTelemetry implements BatchTelemetry {
   batchCompleted(summary: BatchSummary, allocation: BatchAllocated): void { this.completed.push({ summary, allocation }); }
   batchRetry(retry: BatchRetry): void { this.retries.push(retry); }
   batchGaveUp(failure: BatchGaveUp): void { this.failures.push(failure); }
-}
-
-/** Partials writes throw `error` while `down` is set: a storage outage as the SDK reports it. */
-function outage(storage: StreamStorage, error: () => Error) {
-  const state = { down: false, failures: 0 };
-  const wrapped: StreamStorage = {
-    ...storage,
-    partials: {
-      get: (n) => storage.partials.get(n), list: (p) => storage.partials.list(p), delete: (n) => storage.partials.delete(n), create: (n, d) => storage.partials.create(n, d),
-      put: async (name, data) => {
-        if (state.down) {
-          state.failures++;
-          throw error();
-        }
-        return storage.partials.put(name, data);
-      },
-    },
-  };
-  return { state, storage: wrapped };
 }
 
 forEachBackend('backpressure', (backend) => {
@@ -130,15 +112,15 @@ it('tasks are sized by bytes: a few large blocks weigh as much as many small one
 
 forEachBackend('retries', (backend) => {
   it('a storage outage never stops the loop: the batch is retried with capped backoff, later batches catch up in order', async () => {
-    const down = outage(backend().storage(), () => new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }));
+    const down = failingPartials(() => new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }));
     const telemetry = new RecordingTelemetry();
-    const w = world(down.storage, { telemetry });
+    const w = world(down.wrap(backend().storage()), { telemetry });
     const seen: number[] = [];
     const loop = new DriverLoop(w.engine, { retries: 1, retryDelayMs: 100, maxRetryDelayMs: 400, onBatch: (s) => seen.push(s.time), telemetry });
     const running = loop.start();
     await w.parked();
     await w.send(3);
-    down.state.down = true;
+    down.state.failing = true;
     w.clock.set(1000);
     const delays: number[] = [];
     for (let i = 0; i < 8; i++) { // far more attempts than the one permanent retry allowed
@@ -157,7 +139,7 @@ forEachBackend('retries', (backend) => {
 
     await w.send(2); // arrives during the outage, waits for a later batch
     await w.parked();
-    down.state.down = false;
+    down.state.failing = false;
     w.clock.set(4500);
     await w.parked();
     assert.deepEqual(seen, [1000, 2000, 3000, 4000], 'the retried batch, then the queued batch times in order');
@@ -172,14 +154,14 @@ forEachBackend('retries', (backend) => {
   });
 
   it('with a transient bound, an outage longer than it fails the batch as SLUICE_ON_BATCH_FAILURE says', async () => {
-    const down = outage(backend().storage(), () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    const down = failingPartials(() => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
     const telemetry = new RecordingTelemetry();
-    const w = world(down.storage, { telemetry });
+    const w = world(down.wrap(backend().storage()), { telemetry });
     const loop = new DriverLoop(w.engine, { retries: 0, retryDelayMs: 100, maxRetryDelayMs: 1000, transientLimitMs: 2000, onBatchFailure: 'stop', telemetry });
     const running = loop.start();
     await w.parked();
     await w.send(1);
-    down.state.down = true;
+    down.state.failing = true;
     w.clock.set(1000);
     while (loop.stoppedBy === undefined) {
       await Promise.race([running, w.parked()]);
