@@ -36,13 +36,12 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
   const startedAt = input.startedAt ?? now();
   const batches = input.batches ?? 0;
 
-  if (input.nextBatchTime === undefined) {
+  let time = input.nextBatchTime;
+  if (time === undefined) {
     // Storage can be down when the driver starts: wait and ask again, never give up.
     if (input.retry) yield context.df.createTimer(new Date(input.retry.nextAt));
     const next: Outcome<number> = yield context.df.callActivity(ACTIVITY.nextBatchTime, {});
-    if (next.ok) {
-      context.df.continueAsNew({ nextBatchTime: next.value, batches, startedAt } satisfies DriverInput);
-    } else {
+    if (!next.ok) {
       const attempt = (input.retry?.attempt ?? 0) + 1;
       const delayMs = backoffMs(policy, attempt);
       if (!context.df.isReplaying) app.log.warn('reading the next batch time failed; retrying', { attempt, delayMs, transient: next.failure.transient, error: next.failure.error });
@@ -50,11 +49,11 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
         batches, startedAt,
         retry: { batchTime: -1, attempt, permanentFailures: 0, since: input.retry?.since ?? now(), nextAt: now() + delayMs, lastError: next.failure.error, lastTransient: next.failure.transient },
       } satisfies DriverInput);
+      return undefined;
     }
-    return undefined;
+    time = next.value;
   }
 
-  const time = input.nextBatchTime;
   const retry = input.retry?.batchTime === time ? input.retry : undefined;
   context.df.setCustomStatus({ startedAt, ...(retry && { retrying: retryingView(retry) }) });
   const due = Math.max(time, retry?.nextAt ?? time);

@@ -80,8 +80,8 @@ for (const bounded of [false, true]) {
     const stack = await startStack({
       clock, port: 0, hubPort: 0, partitions: 1, log: silentLogger, wrapStorage: wrap,
       settings: {
-        SLUICE_STREAM_NAME: name, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_ACTIVITY_RETRIES: '1', SLUICE_RETRY_MAX_DELAY: '4s',
-        SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *', ...(bounded && { SLUICE_TRANSIENT_RETRY_LIMIT: '10s' }),
+        SLUICE_STREAM_NAME: name, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_ACTIVITY_RETRIES: '1', SLUICE_RETRY_MAX_DELAY: '4s', SLUICE_ON_BATCH_FAILURE: 'stop',
+        SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *', SLUICE_TRANSIENT_RETRY_LIMIT: bounded ? '10s' : 'unlimited',
       },
     });
     try {
