@@ -16,6 +16,7 @@ let enabled: Promise<boolean> | undefined;
  */
 export function enableAzureMonitor(connection: AppInsightsConnection | undefined, log: Logger): Promise<boolean> {
   if (!connection) return Promise.resolve(false);
+  // A failed import or a throwing setup lands in the catch: the promise never rejects.
   enabled ??= import('@azure/monitor-opentelemetry').then(({ useAzureMonitor }) => {
     useAzureMonitor({
       azureMonitorExporterOptions: {
@@ -25,7 +26,7 @@ export function enableAzureMonitor(connection: AppInsightsConnection | undefined
       instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
     });
     return true;
-  }, (err: unknown) => {
+  }).catch((err: unknown) => {
     log.error('Application Insights telemetry could not start; batches run on without it', { error: err instanceof Error ? err.message : String(err) });
     return false;
   });
