@@ -127,6 +127,9 @@ for (const bounded of [false, true]) {
       assert.equal(shown.state, 'running');
       assert.equal((await batches.get(time))!.status, 'allocated', 'never recorded failed');
       assert.ok(shown.retrying!.nextAt - clock.now() <= 4000, 'the backoff is capped at SLUICE_RETRY_MAX_DELAY');
+      // One attempt per execution: the history holds one attempt, however many came before.
+      const history = (await stack.runtime.getHistory(driver)).length;
+      assert.ok(history <= 20, `the driver history stays bounded while it retries (${history} events)`);
 
       state.failing = false;
       clock.set(shown.retrying!.nextAt);
