@@ -4,7 +4,7 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { RestError } from '@azure/storage-blob';
 import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
 import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { startStack } from '../../src/local/stack.js';
+import { startStack, type Stack } from '../../src/local/stack.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
 import { BatchLog } from '../../src/wal/batch-log.js';
@@ -13,6 +13,22 @@ import { failingPartials } from '../support/failing-partials.js';
 import { waitUntil } from '../support/wait.js';
 
 const T0 = 1_800_000_000_000;
+
+/** Stores one event, then turns the failure on and lets the driver reach the next batch time. */
+async function failFromNextBatch(stack: Stack, clock: ManualClock, name: string, state: { failing: boolean }) {
+  const driver = `sluice-${name}`;
+  const storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
+  const batches = new BatchLog(storage.wal, name);
+  await waitUntil(async () => (await stack.runtime.getStatus(driver))?.runtimeStatus === 'Running', 'the driver runs');
+  const producer = new EventHubProducerClient(stack.eventHubConnectionString!, stack.config.eventHubName);
+  await producer.sendBatch([{ body: { id: 'a', user: 'u', page: '/x', country: 'NL', device: 'web', durationMs: 1 } }], { partitionId: '0' });
+  await producer.close();
+  await waitUntil(async () => (await new CheckpointStore(storage.wal, name).list()).some((c) => c.events === 1), 'the event is stored');
+  state.failing = true;
+  await waitUntil(() => clock.waiting > 0, 'the driver waits for its batch');
+  clock.advance(1000);
+  return { driver, storage, batches, time: clock.now() };
+}
 
 for (const policy of ['stop', 'skip'] as const) {
   test(`a batch whose task fails after its retries is recorded failed, and the driver ${policy === 'stop' ? 'stops, keeping the data for a restart' : 'skips it and goes on'}`, async () => {
@@ -24,19 +40,7 @@ for (const policy of ['stop', 'skip'] as const) {
       settings: { SLUICE_STREAM_NAME: name, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_ACTIVITY_RETRIES: '1', SLUICE_ON_BATCH_FAILURE: policy, SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
     });
     try {
-      const driver = `sluice-${name}`;
-      const storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
-      const batches = new BatchLog(storage.wal, name);
-      await waitUntil(async () => (await stack.runtime.getStatus(driver))?.runtimeStatus === 'Running', 'the driver runs');
-      const producer = new EventHubProducerClient(stack.eventHubConnectionString!, stack.config.eventHubName);
-      await producer.sendBatch([{ body: { id: 'a', user: 'u', page: '/x', country: 'NL', device: 'web', durationMs: 1 } }], { partitionId: '0' });
-      await producer.close();
-      await waitUntil(async () => (await new CheckpointStore(storage.wal, name).list()).some((c) => c.events === 1), 'the event is stored');
-
-      state.failing = true;
-      await waitUntil(() => clock.waiting > 0, 'the driver waits for its batch');
-      clock.advance(1000);
-      const time = clock.now();
+      const { driver, storage, batches, time } = await failFromNextBatch(stack, clock, name, state);
       // Advance through the activity's retry delay until the batch is recorded failed.
       await waitUntil(async () => {
         if ((await batches.get(time))?.status === 'failed') return true;
@@ -85,20 +89,8 @@ for (const bounded of [false, true]) {
       },
     });
     try {
-      const driver = `sluice-${name}`;
-      const storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
-      const batches = new BatchLog(storage.wal, name);
       const status = async (): Promise<StatusJson> => (await (await fetch(`${stack.host.url}/api/streams/${name}`)).json()) as StatusJson;
-      await waitUntil(async () => (await stack.runtime.getStatus(driver))?.runtimeStatus === 'Running', 'the driver runs');
-      const producer = new EventHubProducerClient(stack.eventHubConnectionString!, stack.config.eventHubName);
-      await producer.sendBatch([{ body: { id: 'a', user: 'u', page: '/x', country: 'NL', device: 'web', durationMs: 1 } }], { partitionId: '0' });
-      await producer.close();
-      await waitUntil(async () => (await new CheckpointStore(storage.wal, name).list()).some((c) => c.events === 1), 'the event is stored');
-
-      state.failing = true;
-      await waitUntil(() => clock.waiting > 0, 'the driver waits for its batch');
-      clock.advance(1000);
-      const time = clock.now();
+      const { driver, storage, batches, time } = await failFromNextBatch(stack, clock, name, state);
       if (bounded) {
         await waitUntil(async () => {
           if ((await batches.get(time))?.status === 'failed') return true;
