@@ -151,6 +151,10 @@ var sluiceSettings = {
   SLUICE_SUPERVISOR_SCHEDULE: '0 */1 * * * *'
   SLUICE_ACTIVITY_RETRIES: '3'
   SLUICE_IDLE_PARTITION_TIMEOUT: '1m'
+  SLUICE_RETRY_MAX_DELAY: '5m'
+  SLUICE_TRANSIENT_RETRY_LIMIT: 'unlimited'
+  SLUICE_MAX_EVENTS_PER_PARTITION: '100000'
+  SLUICE_MAX_BYTES_PER_PARTITION: '32MiB'
   SLUICE_BLOCKS_CONTAINER: 'sluice-blocks'
   SLUICE_PARTIALS_CONTAINER: 'sluice-partials'
   SLUICE_STATE_CONTAINER: 'sluice-state'
@@ -239,6 +243,17 @@ module monitoring 'app/monitoring.bicep' = {
     applicationInsightsName: 'appi-${resourceToken}'
     location: location
     tags: tags
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    location: location
+    tags: tags
+    namePrefix: 'alert-${resourceToken}'
   }
 }
 

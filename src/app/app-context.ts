@@ -1,6 +1,6 @@
 import { azureStreamStorage } from '../adapters/azure/azure-storage.js';
 import { storageClients } from '../adapters/azure/storage-clients.js';
-import { loadConfig, readConnection, type SluiceConfig } from '../config/config.js';
+import { loadConfig, readAppInsights, readConnection, type SluiceConfig } from '../config/config.js';
 import { StreamingContext, type StreamingJob } from '../dstream/streaming-context.js';
 import type { StreamStorage } from '../ports/stream-storage.js';
 import { StreamEngine } from '../scheduler/stream-engine.js';
@@ -8,6 +8,9 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { consoleLogger, type Logger } from '../util/log.js';
 import { StreamControl } from '../wal/stream-control.js';
 import { job as defaultJob } from './job.js';
+import type { BatchTelemetry } from '../telemetry/batch-telemetry.js';
+import { OtelBatchTelemetry } from '../telemetry/otel-batch-telemetry.js';
+import { enableAzureMonitor } from './azure-monitor.js';
 
 /** Everything the Functions app needs, built once per process from the app settings. */
 export interface AppContext {
@@ -17,6 +20,7 @@ export interface AppContext {
   readonly control: StreamControl;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly telemetry: BatchTelemetry;
   /** The Durable instance id of the stream's driver: fixed, so there is one driver per stream. */
   readonly driverId: string;
 }
@@ -28,6 +32,8 @@ export interface AppOverrides {
   readonly storage?: StreamStorage;
   /** Wraps the stores (tests inject faults and count calls this way). */
   readonly wrapStorage?: (storage: StreamStorage) => StreamStorage;
+  /** Replaces the OpenTelemetry batch telemetry (tests capture it this way). */
+  readonly telemetry?: BatchTelemetry;
 }
 
 let overrides: AppOverrides = {};
@@ -51,10 +57,13 @@ export function appContext(): AppContext {
   (overrides.job ?? defaultJob).build(ssc);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? consoleLogger;
+  if (!overrides.telemetry) void enableAzureMonitor(readAppInsights(), log); // settles to false on failure, never rejects
+  const telemetry = overrides.telemetry ?? new OtelBatchTelemetry(config.streamName, config.batchIntervalMs);
   const engine = new StreamEngine({
     stream: config.streamName, batchIntervalMs: config.batchIntervalMs, maxTasksPerBatch: config.maxTasksPerBatch,
-    blockRetentionMs: config.blockRetentionMs, walRetentionMs: config.walRetentionMs, storage, graph: ssc.graph, clock, log,
+    blockRetentionMs: config.blockRetentionMs, walRetentionMs: config.walRetentionMs, storage, graph: ssc.graph, clock, log, telemetry,
+    maxEventsPerPartition: config.maxEventsPerPartition, maxBytesPerPartition: config.maxBytesPerPartition,
   });
-  current = { config, storage, engine, control: new StreamControl(storage.wal, config.streamName), clock, log, driverId: `sluice-${config.streamName}` };
+  current = { config, storage, engine, control: new StreamControl(storage.wal, config.streamName), clock, log, telemetry, driverId: `sluice-${config.streamName}` };
   return current;
 }

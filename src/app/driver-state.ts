@@ -1,6 +1,12 @@
-import type { DriverState } from '../status/status-ports.js';
+import type { RetryState } from '../scheduler/batch-policy.js';
+import type { DriverState, RetryingBatch } from '../status/status-ports.js';
 import type { AppContext } from './app-context.js';
 import type { DriverClient } from './driver-client.js';
+
+/** The status contract's `retrying` of a retry state: what the driver puts in its custom status. */
+export function retryingView(state: RetryState): RetryingBatch {
+  return { batchTime: state.batchTime, attempt: state.attempt, nextAt: state.nextAt, lastError: state.lastError, since: state.since };
+}
 
 /** The driver orchestration's status, in the status page's words. */
 export async function driverState(app: AppContext, client: DriverClient): Promise<DriverState> {
@@ -10,8 +16,10 @@ export async function driverState(app: AppContext, client: DriverClient): Promis
     case 'Running':
     case 'Pending':
     case 'ContinuedAsNew': {
-      const startedAt = (status.customStatus as { startedAt?: unknown } | undefined)?.startedAt;
-      return { state: 'running', ...(typeof startedAt === 'number' && { since: startedAt }) };
+      const custom = status.customStatus as { startedAt?: unknown; retrying?: unknown } | undefined;
+      const startedAt = custom?.startedAt;
+      const retrying = retryingOf(custom?.retrying);
+      return { state: 'running', ...(typeof startedAt === 'number' && { since: startedAt }), ...(retrying && { retrying }) };
     }
     case 'Terminated':
       return { state: 'stopped', reason: desired.desired === 'stopped' ? desired.reason : 'the driver was terminated; the supervisor restarts it' };
@@ -22,4 +30,12 @@ export async function driverState(app: AppContext, client: DriverClient): Promis
     default:
       return { state: 'unknown', reason: `Durable status ${status.runtimeStatus}` };
   }
+}
+
+/** The custom status crosses Durable as JSON: take `retrying` only when it has the contract's shape. */
+function retryingOf(value: unknown): RetryingBatch | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const numbers = ['batchTime', 'attempt', 'nextAt', 'since'].every((k) => typeof v[k] === 'number');
+  return numbers && typeof v['lastError'] === 'string' ? (v as unknown as RetryingBatch) : undefined;
 }

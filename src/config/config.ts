@@ -28,6 +28,11 @@ export interface SluiceConfig {
   supervisorSchedule: string;
   activityRetries: number;
   idlePartitionTimeoutMs: number;
+  retryMaxDelayMs: number;
+  /** Infinity when unlimited. */
+  transientRetryLimitMs: number;
+  maxEventsPerPartition: number;
+  maxBytesPerPartition: number;
   containers: { blocks: string; partials: string; state: string; output: string; deadLetter: string };
   tables: { wal: string; output: string };
   storageConnectionName: string;
@@ -74,6 +79,10 @@ export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
     supervisorSchedule: read(SETTINGS.supervisorSchedule),
     activityRetries: read(SETTINGS.activityRetries),
     idlePartitionTimeoutMs: read(SETTINGS.idlePartitionTimeoutMs),
+    retryMaxDelayMs: read(SETTINGS.retryMaxDelayMs),
+    transientRetryLimitMs: read(SETTINGS.transientRetryLimitMs),
+    maxEventsPerPartition: read(SETTINGS.maxEventsPerPartition),
+    maxBytesPerPartition: read(SETTINGS.maxBytesPerPartition),
     containers: {
       blocks: read(SETTINGS.blocksContainer),
       partials: read(SETTINGS.partialsContainer),
@@ -173,4 +182,19 @@ export function instanceName(env: Env = process.env): string {
 export function envFlag(name: string, env: Env = process.env): boolean {
   const v = env[name]?.toLowerCase();
   return v === '1' || v === 'true' || v === 'yes';
+}
+
+/** Where the app's telemetry goes: Application Insights, when its connection string is set. */
+export interface AppInsightsConnection {
+  readonly connectionString: string;
+  /** The managed identity that writes (APPLICATIONINSIGHTS_AUTHENTICATION_STRING "ClientId=…;Authorization=AAD"). */
+  readonly clientId?: string;
+  readonly entraId: boolean;
+}
+
+export function readAppInsights(env: Env = settingsEnvironment()): AppInsightsConnection | undefined {
+  const connectionString = env['APPLICATIONINSIGHTS_CONNECTION_STRING']?.trim();
+  if (!connectionString) return undefined;
+  const auth = Object.fromEntries((env['APPLICATIONINSIGHTS_AUTHENTICATION_STRING'] ?? '').split(';').map((p) => p.split('=').map((x) => x.trim()) as [string, string]));
+  return { connectionString, ...(auth['ClientId'] && { clientId: auth['ClientId'] }), entraId: auth['Authorization']?.toUpperCase() === 'AAD' };
 }

@@ -144,10 +144,32 @@ export const SETTINGS = {
   }),
   activityRetries: spec<number>({
     name: 'SLUICE_ACTIVITY_RETRIES', default: '3', tunable: false, rule: 'a whole number from 0 to 10',
-    description: 'Retries of each driver activity (allocate, task, commit) before the batch counts as failed.',
+    description: 'Retries of a batch that fails with a permanent error (such as a pipeline function that throws) before it counts as failed; transient failures are retried without a count (see SLUICE_TRANSIENT_RETRY_LIMIT).',
     parse: (raw) => (/^\s*\d+\s*$/.test(raw) && Number(raw) <= 10 ? Number(raw) : new Broken('a whole number from 0 to 10')),
   }),
   idlePartitionTimeoutMs: duration('SLUICE_IDLE_PARTITION_TIMEOUT', '1m', 'Event time: a partition that sent nothing for this long (batch time) stops holding the watermark back, as in Flink and Azure Stream Analytics. withWatermark can set its own.', false),
+  retryMaxDelayMs: duration('SLUICE_RETRY_MAX_DELAY', '5m', 'Longest wait between two attempts of a failing batch: the backoff starts at 1 s and doubles up to this.', false),
+  transientRetryLimitMs: spec<number>({
+    name: 'SLUICE_TRANSIENT_RETRY_LIMIT', default: 'unlimited', tunable: false,
+    rule: '"unlimited", or a positive duration: milliseconds, or a number with ms, s, m, h or d ("30m", "6h")',
+    description: 'How long a batch may keep failing transiently (storage or network outage) before it counts as failed and SLUICE_ON_BATCH_FAILURE applies. unlimited: the driver waits out any outage.',
+    parse: (raw) => {
+      if (raw.trim().toLowerCase() === 'unlimited') return Number.POSITIVE_INFINITY;
+      const ms = parseDuration(raw);
+      return ms !== undefined && ms > 0 ? ms : new Broken('"unlimited", or a positive duration: milliseconds, or a number with ms, s, m, h or d ("30m", "6h")');
+    },
+  }),
+  maxEventsPerPartition: positiveInt('SLUICE_MAX_EVENTS_PER_PARTITION', '100000', 100_000_000,
+    'Most events one batch takes from a partition (Spark\'s maxRatePerPartition); the rest waits for the next batches. A batch always takes at least one whole block.', false),
+  maxBytesPerPartition: spec<number>({
+    name: 'SLUICE_MAX_BYTES_PER_PARTITION', default: '32MiB', tunable: false,
+    rule: 'a size from 64KiB to 1GiB: bytes, or a number with KB, MB, KiB or MiB',
+    description: 'Most block bytes one batch takes from a partition; the rest waits for the next batches. A batch always takes at least one whole block.',
+    parse: (raw) => {
+      const n = parseSize(raw);
+      return n !== undefined && n >= 64 * 1024 && n <= 1024 ** 3 ? n : new Broken('a size from 64KiB to 1GiB: bytes, or a number with KB, MB, KiB or MiB');
+    },
+  }),
   blocksContainer: named('SLUICE_BLOCKS_CONTAINER', 'sluice-blocks', 'Blob container for received blocks.', containerNameRule),
   partialsContainer: named('SLUICE_PARTIALS_CONTAINER', 'sluice-partials', 'Blob container for task partial results.', containerNameRule),
   stateContainer: named('SLUICE_STATE_CONTAINER', 'sluice-state', 'Blob container for window slices and keyed state, per batch time.', containerNameRule),

@@ -7,6 +7,10 @@ import type { EngineContext } from './engine-context.js';
 import { decodePartial, mergePartials, type Partial } from './partial.js';
 import { partialName } from './task-runner.js';
 import { planTasks } from './task-planner.js';
+import { mapBounded } from '../util/bounded.js';
+
+/** Partial results read at once by the commit: bounded, however many tasks a batch has. */
+const PARTIAL_READS = 8;
 
 /**
  * Commits batch `time`: merges the tasks' partials, runs the whole-batch side of the pipeline
@@ -15,17 +19,17 @@ import { planTasks } from './task-planner.js';
  * the same partials and the state of earlier batches give the same outputs. A completed batch is
  * a no-op, so a retried commit never writes twice.
  */
-export async function commitBatch(ctx: EngineContext, time: number, zeroTime: number): Promise<BatchSummary> {
+export async function commitBatch(ctx: EngineContext, time: number, zeroTime: number, attempts?: number): Promise<BatchSummary> {
   const batch = await ctx.batches.get(time);
   if (!batch) throw new Error(`batch ${time} of stream ${ctx.stream} is not allocated`);
   if (batch.completion) return summarize(batch.allocation, batch.completion);
   const commitStart = ctx.clock.now();
   const plans = planTasks(batch.allocation, ctx.maxTasksPerBatch);
-  const partials = await Promise.all(plans.map(async (p): Promise<Partial> => {
+  const partials = await mapBounded(plans, PARTIAL_READS, async (p): Promise<Partial> => {
     const data = await ctx.storage.partials.get(partialName(ctx.stream, time, p.task));
     if (!data) throw new Error(`batch ${time}: task ${p.task} has no partial result yet; run the task before the commit`);
     return decodePartial(data);
-  }));
+  });
   const combines = new Map<string, MapSideCombine>();
   for (const n of ctx.graph.nodes) if (n.mapSide) combines.set(n.id, n.mapSide);
   const merged = mergePartials(partials, combines);
@@ -73,7 +77,11 @@ export async function commitBatch(ctx: EngineContext, time: number, zeroTime: nu
     outputs,
     deadLettered: deadLetters.length + partials.reduce((n, p) => n + p.summary.deadLettered, 0),
     ...(eventTime.watermark !== undefined && { eventTime: { watermark: eventTime.watermark }, lateRecords: eventTime.lateRecords, droppedDuplicates: eventTime.droppedDuplicates }),
+    ...(attempts !== undefined && { attempts }),
   };
   await ctx.batches.complete(completion);
-  return summarize(batch.allocation, completion);
+  const summary = summarize(batch.allocation, completion);
+  // Emitted once, by the commit that recorded the batch: a retried commit of a completed batch returns above.
+  ctx.telemetry?.batchCompleted(summary, batch.allocation);
+  return summary;
 }

@@ -9,6 +9,8 @@ export interface BatchSummary {
   readonly processingMs: number;
   readonly totalDelayMs: number;
   readonly deadLettered: number;
+  /** Attempts the batch took (1: first time); absent when not counted. */
+  readonly attempts?: number;
 }
 
 export function summarize(allocation: BatchAllocated, completion: BatchCompleted): BatchSummary {
@@ -20,5 +22,6 @@ export function summarize(allocation: BatchAllocated, completion: BatchCompleted
     processingMs: completion.completedAt - completion.startedAt,
     totalDelayMs: Math.max(0, completion.completedAt - completion.time),
     deadLettered: completion.deadLettered,
+    ...(completion.attempts !== undefined && { attempts: completion.attempts }),
   };
 }

@@ -4,6 +4,7 @@ import type { BlockStore } from '../receiver/block-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { BatchTelemetry } from '../telemetry/batch-telemetry.js';
 import type { BatchLog } from '../wal/batch-log.js';
 import type { CheckpointStore } from '../wal/checkpoint-store.js';
 
@@ -14,6 +15,9 @@ export interface EngineContext {
   readonly maxTasksPerBatch: number;
   readonly blockRetentionMs: number;
   readonly walRetentionMs: number;
+  /** Backpressure: most events and block bytes one batch takes per partition (default: no bound). */
+  readonly maxEventsPerPartition?: number;
+  readonly maxBytesPerPartition?: number;
   readonly storage: StreamStorage;
   readonly graph: StreamGraph;
   readonly blocks: BlockStore;
@@ -22,4 +26,6 @@ export interface EngineContext {
   readonly state: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Per-batch metrics and records for Application Insights (none: not emitted). */
+  readonly telemetry?: BatchTelemetry;
 }

@@ -10,8 +10,12 @@ import { cleanUp, type CleanupResult } from './cleaner.js';
 import type { EngineContext } from './engine-context.js';
 import { runTask } from './task-runner.js';
 import { planTasks, type TaskPlan } from './task-planner.js';
+import { mapBounded } from '../util/bounded.js';
 
 export { summarize, type BatchSummary } from './batch-summary.js';
+
+/** Tasks one process runs at once in runBatch: the in-process counterpart of the activity fan-out bound. */
+const TASKS_AT_ONCE = 8;
 
 /** The engine's settings and dependencies; the stores it derives from them complete its context. */
 export type EngineOptions = Omit<EngineContext, 'blocks' | 'checkpoints' | 'batches' | 'state'> & {
@@ -79,12 +83,13 @@ export class StreamEngine {
     return runTask(this.context, time, task);
   }
 
-  async commitBatch(time: number): Promise<BatchSummary> {
-    return commitBatch(this.context, time, await this.zeroTime());
+  /** `attempts`: which attempt of the batch this is (1 for the first), recorded with its completion. */
+  async commitBatch(time: number, attempts?: number): Promise<BatchSummary> {
+    return commitBatch(this.context, time, await this.zeroTime(), attempts);
   }
 
-  async failBatch(time: number, error: string, skipped: boolean): Promise<void> {
-    await this.context.batches.fail({ kind: 'BatchFailed', time, failedAt: this.context.clock.now(), error, skipped });
+  async failBatch(time: number, error: string, skipped: boolean, attempts?: number): Promise<void> {
+    await this.context.batches.fail({ kind: 'BatchFailed', time, failedAt: this.context.clock.now(), error, skipped, ...(attempts !== undefined && { attempts }) });
   }
 
   batch(time: number): Promise<BatchRecord | undefined> {
@@ -96,11 +101,11 @@ export class StreamEngine {
     return cleanUp(this.context, this.context.clock.now(), remember);
   }
 
-  /** All steps of one batch in this process: allocate, run every task, commit. */
-  async runBatch(time: number): Promise<BatchSummary> {
+  /** All steps of one batch in this process: allocate, run every task (at most TASKS_AT_ONCE at a time), commit. */
+  async runBatch(time: number, attempts?: number): Promise<BatchSummary> {
     const allocation = await this.allocateBatch(time);
     const plans = this.planTasks(allocation);
-    await Promise.all(plans.map((p) => this.runTask(time, p.task)));
-    return this.commitBatch(time);
+    await mapBounded(plans, TASKS_AT_ONCE, (p) => this.runTask(time, p.task));
+    return this.commitBatch(time, attempts);
   }
 }

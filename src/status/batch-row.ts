@@ -22,6 +22,8 @@ export interface BatchRow {
   /** Streams with event time: records behind the watermark, and copies dropped by deduplication, in this batch. */
   lateRecords?: number;
   droppedDuplicates?: number;
+  /** Attempts the batch took (completed or failed), when recorded. */
+  attempts?: number;
 }
 
 export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow {
@@ -42,8 +44,11 @@ export function batchRow(record: BatchRecord, batchIntervalMs: number): BatchRow
     ...(failure && { error: failure.error, skipped: failure.skipped }),
     ...(completion?.lateRecords !== undefined && { lateRecords: completion.lateRecords }),
     ...(completion?.droppedDuplicates !== undefined && { droppedDuplicates: completion.droppedDuplicates }),
+    ...(attemptsOf(record) !== undefined && { attempts: attemptsOf(record) }),
   };
 }
 
 /** Finished with results: completed, or completed and since cleaned up. */
 export const hasCompleted = (record: BatchRecord): boolean => record.completion !== undefined;
+
+const attemptsOf = (record: BatchRecord): number | undefined => record.completion?.attempts ?? record.failure?.attempts;

@@ -8,6 +8,19 @@ export interface DriverState {
   reason?: string;
   /** When it entered this state (ms since the epoch): the uptime of a running driver. */
   since?: number;
+  /** Set while the driver retries a failing batch. */
+  retrying?: RetryingBatch;
+}
+
+/** A batch the driver is retrying: which, how often so far, when next, and why. */
+export interface RetryingBatch {
+  batchTime: number;
+  /** Failed attempts so far. */
+  attempt: number;
+  nextAt: number;
+  lastError: string;
+  /** When its first attempt failed. */
+  since: number;
 }
 
 /** One stream as the status page sees it: its settings, its stores, and the live facts not in storage. */

@@ -3,11 +3,11 @@ import type { Clock } from '../util/clock.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore, type Checkpoint } from '../wal/checkpoint-store.js';
 import { streamPartitionKey } from '../wal/keys.js';
-import type { BatchRecord } from '../wal/wal-events.js';
+import type { Backlog, BatchRecord } from '../wal/wal-events.js';
 import { batchRow, hasCompleted, type BatchRow } from './batch-row.js';
 import { driverStateOf } from './driver-state.js';
 import { gapsStatus, type GapsStatus } from './gaps.js';
-import type { DriverState, StreamHandle } from './status-ports.js';
+import type { DriverState, RetryingBatch, StreamHandle } from './status-ports.js';
 
 /** Newest batches the header reads: its averages, health and totals come from this one page. */
 export const HEADER_WINDOW = 50;
@@ -43,6 +43,10 @@ export interface StreamStatus {
   gaps?: GapsStatus;
   /** Streams with event time: the newest completed batch's watermark (ms since the epoch) and its batch time minus that watermark. */
   eventTime?: { watermark: number | null; lagMs: number | null } | null;
+  /** The driver retrying one batch after failures; null when it is not. */
+  retrying?: RetryingBatch | null;
+  /** Events stored by receivers but left unallocated by the per-partition bounds, as of the newest batch; null when none. */
+  backlog?: Backlog | null;
 }
 
 /**
@@ -93,6 +97,8 @@ export async function streamStatus(handle: StreamHandle, clock: Clock): Promise<
       totalDelayMs: avg((b) => b.totalDelayMs),
     },
     ...(gaps && { gaps }),
+    retrying: driver.retrying ?? null,
+    backlog: batches[0]?.allocation.backlog ?? null,
   };
   return { ...status, health: healthOf(status, batches), ...eventTimeOf(newestCompleted) };
 }
@@ -132,6 +138,8 @@ function healthOf(s: Omit<StreamStatus, 'health'>, batches: BatchRecord[]): Stre
   const problems: string[] = [];
   const newest = batches[0];
   if (s.state === 'failed') problems.push(`The driver failed${s.reason ? `: ${s.reason}` : ''}.`);
+  if (s.retrying) problems.push(retryingText(s.retrying));
+  if (s.backlog) problems.push(`A backlog of ${s.backlog.events} events (${s.backlog.bytes} bytes) waits beyond the per-partition batch bounds; batches work it off.`);
   if (newest?.status === 'failed' && !newest.failure?.skipped) problems.push(`Batch ${newest.time} failed and was not skipped: ${newest.failure?.error ?? 'no error recorded'}.`);
   const slow = s.recent.processingMs !== null && s.recent.processingMs > s.batchIntervalMs;
   if (slow) problems.push(`Processing takes longer than the batch interval (average ${Math.round(s.recent.processingMs!)} ms over ${s.recent.batches} batches, interval ${s.batchIntervalMs} ms): batches queue up and delays grow.`);
@@ -151,4 +159,9 @@ function healthOf(s: Omit<StreamStatus, 'health'>, batches: BatchRecord[]): Stre
   else level = 'healthy';
   if (s.state === 'stopped') problems.unshift(`The driver is stopped${s.reason ? `: ${s.reason}` : ''}; no new batches run.`);
   return { level, problems };
+}
+
+/** "retrying batch T: attempt n, next at …, last error …", the words the page and the API show. */
+export function retryingText(r: RetryingBatch): string {
+  return `Retrying batch ${r.batchTime}: attempt ${r.attempt} failed, next at ${new Date(r.nextAt).toISOString()}, last error: ${r.lastError}`;
 }

@@ -32,6 +32,14 @@ export interface AllocatedRange extends PartitionRef {
   readonly after: number;
   readonly upTo: number;
   readonly blocks: readonly AllocatedBlock[];
+  /** Stored blocks of this partition left for later batches by the per-partition bounds. */
+  readonly backlog?: Backlog;
+}
+
+/** Events durably stored by receivers but not yet allocated to a batch. */
+export interface Backlog {
+  readonly events: number;
+  readonly bytes: number;
 }
 
 export interface BatchAllocated {
@@ -41,6 +49,8 @@ export interface BatchAllocated {
   readonly ranges: readonly AllocatedRange[];
   readonly records: number;
   readonly bytes: number;
+  /** What stayed stored but unallocated after this allocation, all partitions together. */
+  readonly backlog?: Backlog;
 }
 
 export interface TaskSummary {
@@ -66,6 +76,8 @@ export interface BatchCompleted {
   readonly eventTime?: { readonly watermark: number | null };
   readonly lateRecords?: number;
   readonly droppedDuplicates?: number;
+  /** Attempts the batch took, this successful one included (absent: recorded before attempts were counted). */
+  readonly attempts?: number;
 }
 
 export interface BatchFailed {
@@ -75,6 +87,7 @@ export interface BatchFailed {
   readonly error: string;
   /** Skipped batches stay in the log as failed; their blocks stay for a replay. */
   readonly skipped: boolean;
+  readonly attempts?: number;
 }
 
 export interface BatchCleaned {

@@ -124,7 +124,7 @@ test('a batch that keeps failing is retried, recorded as failed, and stops the l
     assert.equal(failed!.status, 'failed');
     assert.equal(failed!.failure!.skipped, policy === 'skip');
     assert.match(failed!.failure!.error, /disk on fire/);
-    assert.ok(w.log.lines.filter((l) => l.message.startsWith('batch failed; retrying')).length === 2);
+    assert.ok(w.log.lines.filter((l) => l.message.startsWith('retrying batch 1000: attempt')).length === 2);
     assert.equal(await w.engine.nextBatchTime(), policy === 'stop' ? 1000 : seen.length ? seen.at(-1)! + INTERVAL : 2000);
   }
 });
