@@ -101,6 +101,14 @@ function trim(types, wanted) {
   /** @type {number[]} */
   const keep = [];
   const seen = new Set();
+  /**
+   * Metadata the checks never read: a type's or property's description text, and a resource
+   * type's functions (listKeys and the like). Only those: an object's property *named*
+   * "description" or "functions" (ScheduledQueryRuleProperties has one) is kept.
+   * @param {object} owner @param {string} key @param {unknown} value
+   */
+  const dropped = (owner, key, value) =>
+    (key === 'description' && typeof value === 'string') || (key === 'functions' && 'body' in owner && 'name' in owner);
   /** @param {unknown} value */
   const visit = (value) => {
     if (value instanceof TypeReference) {
@@ -109,7 +117,7 @@ function trim(types, wanted) {
       keep.push(value.index);
       visit(types[value.index]);
     } else if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (k !== 'functions') visit(v);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (!dropped(value, k, v)) visit(v);
   };
   types.forEach((type, index) => {
     if (type.type === 'ResourceType' && wanted.has(type.name.toLowerCase())) visit(new TypeReference(index));
@@ -122,7 +130,7 @@ function trim(types, wanted) {
     if (Array.isArray(value)) return value.map(copy);
     if (value && typeof value === 'object')
       return Object.fromEntries(
-        Object.entries(value).filter(([k]) => k !== 'description' && k !== 'functions').map(([k, v]) => [k, copy(v)]),
+        Object.entries(value).filter(([k, v]) => !dropped(value, k, v)).map(([k, v]) => [k, copy(v)]),
       );
     return value;
   };
