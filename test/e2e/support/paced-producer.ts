@@ -34,7 +34,9 @@ export class PacedProducer {
     if (this.left === 0) return false;
     const round = this.bodies.slice(this.sent, this.sent + this.roundSize);
     for (let p = 0; p < this.partitions; p++) {
-      const share = round.filter((_, i) => i % this.partitions === p).map((body) => ({ body, contentType: 'application/json' }));
+      // Bytes, so the hub carries the JSON text itself: the SDK would send a string body JSON-encoded,
+      // quotes and all, and every view would be dead-lettered as malformed.
+      const share = round.filter((_, i) => i % this.partitions === p).map((body) => ({ body: Buffer.from(body, 'utf8'), contentType: 'application/json' }));
       if (share.length > 0) await sendAll(this.client, share, { partitionId: String(p) });
     }
     this.sent += round.length;
