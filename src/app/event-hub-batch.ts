@@ -39,17 +39,29 @@ export function eventsOfTrigger(bodies: unknown, metadata: EventHubTriggerMetada
   const props = arrayOf(m.propertiesArray, 'propertiesArray', count, false);
   const system = arrayOf(m.systemPropertiesArray, 'systemPropertiesArray', count, false);
   const keys = partitionKeysOf(m.partitionKeyArray, system, count);
-  const events = bodies.map((body, i): ReceivedEvent => ({
-    body: bodyBytes(body, i),
-    sequenceNumber: sequenceNumberOf(seqs[i], `sequenceNumberArray[${i}]`),
-    offset: offsetOf(offsets[i], `offsetArray[${i}]`),
-    enqueuedTime: enqueuedTimeOf(times[i], `enqueuedTimeUtcArray[${i}]`),
+  const eventAt = (i: number, name: (field: string) => string): ReceivedEvent => ({
+    body: bodyBytes(bodies[i], i),
+    sequenceNumber: sequenceNumberOf(seqs[i], name('sequenceNumberArray')),
+    offset: offsetOf(offsets[i], name('offsetArray')),
+    enqueuedTime: enqueuedTimeOf(times[i], name('enqueuedTimeUtcArray')),
     partitionKey: keys[i] ?? null,
-    properties: recordOf(props?.[i], `propertiesArray[${i}]`),
-    systemProperties: recordOf(system?.[i], `systemPropertiesArray[${i}]`),
-  }));
+    properties: recordOf(props?.[i], name('propertiesArray')),
+    systemProperties: recordOf(system?.[i], name('systemPropertiesArray')),
+  });
+  const events = new Array<ReceivedEvent>(count);
+  for (let i = 0; i < count; i++) {
+    try {
+      events[i] = eventAt(i, bare);
+    } catch {
+      // Converting is pure, so running it again with indexed field names throws the same error,
+      // naming the event; a valid batch never builds those names (five strings per event).
+      events[i] = eventAt(i, (field) => `${field}[${i}]`);
+    }
+  }
   return { partition, events };
 }
+
+const bare = (field: string): string => field;
 
 function partitionOf(context: unknown): string {
   const id = typeof context === 'object' && context !== null ? (context as Record<string, unknown>).partitionId : undefined;

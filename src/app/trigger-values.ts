@@ -32,15 +32,19 @@ export function sequenceNumberOf(value: unknown, field: string): number {
   if (typeof value === 'number') n = value;
   else if (typeof value === 'bigint') n = value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= 0n ? Number(value) : Number.NaN;
   else if (typeof value === 'string' && /^\d+$/.test(value.trim())) n = Number(value.trim());
-  else if (isLongLike(value)) {
-    const big = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
-    const signed = value.unsigned === true ? big : BigInt.asIntN(64, big);
-    n = signed >= 0n && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : Number.NaN;
-  }
+  else if (isLongLike(value)) n = longValue(value);
   if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
     throw new Error(`${field} is ${describe(value)}: a sequence number must be a non-negative integer (number, numeric string, bigint or Long)`);
   }
   return n;
+}
+
+/** A Long's value as a number, NaN outside 0..2^53-1. */
+function longValue(value: LongLike): number {
+  // In 0..2^53-1 the high word is 0..2^21-1 (signed or not) and plain arithmetic is exact; every
+  // other 64-bit value is negative or too large. No BigInt per event.
+  const high = value.unsigned === true ? value.high >>> 0 : value.high;
+  return high >= 0 && high < 2 ** 21 ? high * 2 ** 32 + (value.low >>> 0) : Number.NaN;
 }
 
 /** An offset: a string (the extension's OffsetArray) or a number / Long (its SystemProperties.Offset is a long). */

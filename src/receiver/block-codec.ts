@@ -22,8 +22,8 @@ interface EventLine {
   o: string;
   t: number;
   k?: string;
-  p?: Record<string, unknown>;
-  y?: Record<string, unknown>;
+  p?: Readonly<Record<string, unknown>>;
+  y?: Readonly<Record<string, unknown>>;
   b?: string;
   x?: string;
 }
@@ -40,12 +40,20 @@ export interface BlockHeader {
 export function encodeEvent(event: ReceivedEvent): string {
   const line: EventLine = { s: event.sequenceNumber, o: event.offset, t: event.enqueuedTime };
   if (event.partitionKey != null) line.k = event.partitionKey;
-  if (event.properties && Object.keys(event.properties).length > 0) line.p = { ...event.properties };
-  if (event.systemProperties && Object.keys(event.systemProperties).length > 0) line.y = { ...event.systemProperties };
+  // Stringified right here, so the line can hold the event's own objects: no copies per event.
+  if (hasKeys(event.properties)) line.p = event.properties;
+  if (hasKeys(event.systemProperties)) line.y = event.systemProperties;
   const text = exactText(event.body);
   if (text !== undefined) line.b = text;
   else line.x = Buffer.from((event.body as Uint8Array).buffer, (event.body as Uint8Array).byteOffset, (event.body as Uint8Array).byteLength).toString('base64');
   return JSON.stringify(line);
+}
+
+/** Whether the object has an own enumerable key (what JSON.stringify writes), without listing them all. */
+function hasKeys(record: Readonly<Record<string, unknown>> | undefined): record is Readonly<Record<string, unknown>> {
+  if (!record) return false;
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 export function encodeBlock(header: Omit<BlockHeader, 'sluiceBlock'>, eventLines: readonly string[]): Uint8Array {
@@ -54,32 +62,41 @@ export function encodeBlock(header: Omit<BlockHeader, 'sluiceBlock'>, eventLines
 }
 
 export function decodeBlock(data: Uint8Array): { header: BlockHeader; events: ReceivedEvent[] } {
-  const lines = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').split('\n').filter((l) => l.length > 0);
-  const header = JSON.parse(lines[0] ?? '{}') as BlockHeader;
+  const lines = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').split('\n');
+  const header = JSON.parse(lines[0] || '{}') as BlockHeader;
   if (!READABLE_VERSIONS.has(header.sluiceBlock)) {
     throw new Error(`unsupported block format ${JSON.stringify(header.sluiceBlock)}; this Sluice reads versions ${[...READABLE_VERSIONS].join(' and ')}`);
   }
   const bodyOf = header.sluiceBlock === 1 ? v1Body : v2Body;
-  const events = lines.slice(1).map((l): ReceivedEvent => {
+  const events: ReceivedEvent[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.length === 0) continue;
     const e = JSON.parse(l) as EventLine;
-    return {
+    const event: { -readonly [K in keyof ReceivedEvent]: ReceivedEvent[K] } = {
       sequenceNumber: e.s,
       offset: e.o,
       enqueuedTime: e.t,
       partitionKey: e.k ?? null,
       properties: e.p ?? {},
-      ...(e.y !== undefined && { systemProperties: e.y }),
       body: bodyOf(e),
     };
-  });
+    if (e.y !== undefined) event.systemProperties = e.y;
+    events.push(event);
+  }
   if (events.length !== header.count) throw new Error(`block ${header.source}/${header.partition}/${header.first} is truncated: ${events.length} of ${header.count} events`);
   return { header, events };
 }
 
 function v1Body(e: EventLine): string | Uint8Array {
-  return e.b ?? new Uint8Array(Buffer.from(e.x ?? '', 'base64'));
+  return e.b ?? viewOf(Buffer.from(e.x ?? '', 'base64'));
 }
 
 function v2Body(e: EventLine): Uint8Array {
-  return new Uint8Array(e.b !== undefined ? Buffer.from(e.b, 'utf8') : Buffer.from(e.x ?? '', 'base64'));
+  return viewOf(e.b !== undefined ? Buffer.from(e.b, 'utf8') : Buffer.from(e.x ?? '', 'base64'));
+}
+
+/** The decoded bytes as a plain Uint8Array, sharing the Buffer's memory instead of copying it again. */
+function viewOf(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

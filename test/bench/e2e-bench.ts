@@ -256,6 +256,9 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
       for (const line of p.top) print(`      ${line}`);
       print('    top allocation (sampled, with collected objects), written beside it as .heapprofile:');
       for (const line of p.topAllocations) print(`      ${line}`);
+      if (d.variant === 'bare') continue;
+      print('    inclusive CPU of the trigger and block paths (overlapping shares of sampled CPU):');
+      for (const line of p.split) print(`      ${line}`);
     }
   }
 

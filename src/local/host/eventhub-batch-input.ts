@@ -54,22 +54,20 @@ function bodyText(body: unknown): string {
  * annotations, then SequenceNumber, Offset (a long), PartitionKey and EnqueuedTimeUtc (a zoneless
  * DateTime), all serialized with Json.NET.
  */
-function systemProperties(event: ReceivedEventLike): Record<string, unknown> {
-  const props: Record<string, unknown> = {
-    ...event.systemProperties,
-    'x-opt-sequence-number': event.sequenceNumber,
-    'x-opt-offset': String(event.offset),
-    'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
-  };
+function systemProperties(event: ReceivedEventLike, enqueuedTimeUtc: string): Record<string, unknown> {
+  // One object, filled in the order the extension adds the keys: a key the annotations already
+  // hold keeps its place and takes the new value, exactly as the object spreads it replaces did.
+  const props: Record<string, unknown> = { ...event.systemProperties };
+  props['x-opt-sequence-number'] = event.sequenceNumber;
+  props['x-opt-offset'] = String(event.offset);
+  props['x-opt-enqueued-time'] = event.enqueuedTimeUtc.toISOString();
   if (event.partitionKey != null) props['x-opt-partition-key'] = event.partitionKey;
   const offset = Number(event.offset);
-  return {
-    ...props,
-    SequenceNumber: event.sequenceNumber,
-    Offset: Number.isSafeInteger(offset) ? offset : String(event.offset),
-    PartitionKey: event.partitionKey ?? null,
-    EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
-  };
+  props.SequenceNumber = event.sequenceNumber;
+  props.Offset = Number.isSafeInteger(offset) ? offset : String(event.offset);
+  props.PartitionKey = event.partitionKey ?? null;
+  props.EnqueuedTimeUtc = enqueuedTimeUtc;
+  return props;
 }
 
 /**
@@ -81,6 +79,8 @@ function systemProperties(event: ReceivedEventLike): Record<string, unknown> {
 export function eventHubBatchInput(events: readonly ReceivedEventLike[], partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
   const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
   const bodies = binary ? collectionBytes(events.map((e) => bodyBytes(e.body))) : collectionString(events.map((e) => bodyText(e.body)), encoding.includeEmptyEntries);
+  // Each event's zoneless date goes into two fields; format it once.
+  const times = events.map((e) => dotnetUnspecifiedDate(e.enqueuedTimeUtc.getTime()));
   return {
     triggerValue: new RpcEncoded(bodies),
     triggerMetadata: {
@@ -88,9 +88,9 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
       PartitionKeyArray: new RpcEncoded(collectionString(events.map((e) => e.partitionKey), encoding.includeEmptyEntries)),
       OffsetArray: new RpcEncoded(collectionString(events.map((e) => String(e.offset)), encoding.includeEmptyEntries)),
       SequenceNumberArray: new RpcEncoded(collectionSint64(events.map((e) => e.sequenceNumber))),
-      EnqueuedTimeUtcArray: new RpcEncoded(json(events.map((e) => dotnetUnspecifiedDate(e.enqueuedTimeUtc.getTime())))),
+      EnqueuedTimeUtcArray: new RpcEncoded(json(times)),
       PropertiesArray: new RpcEncoded(json(events.map((e) => e.properties ?? {}))),
-      SystemPropertiesArray: new RpcEncoded(json(events.map(systemProperties))),
+      SystemPropertiesArray: new RpcEncoded(json(events.map((e, i) => systemProperties(e, times[i]!)))),
     },
   };
 }
@@ -98,6 +98,7 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
 /** The invocation for `cardinality: 'one'`: one body, single-valued metadata. */
 export function eventHubSingleInput(event: ReceivedEventLike, partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
   const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
+  const time = dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime());
   return {
     triggerValue: binary ? bodyBytes(event.body) : bodyText(event.body),
     triggerMetadata: {
@@ -105,9 +106,9 @@ export function eventHubSingleInput(event: ReceivedEventLike, partition: Partiti
       PartitionKey: event.partitionKey ?? null,
       Offset: String(event.offset),
       SequenceNumber: event.sequenceNumber,
-      EnqueuedTimeUtc: dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime()),
+      EnqueuedTimeUtc: time,
       Properties: event.properties ?? {},
-      SystemProperties: systemProperties(event),
+      SystemProperties: systemProperties(event, time),
     },
   };
 }

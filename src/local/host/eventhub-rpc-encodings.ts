@@ -82,7 +82,12 @@ export interface LongFields {
   readonly unsigned: boolean;
 }
 
+const TWO_32 = 2 ** 32;
+
 export function longOf(n: number | bigint): LongFields {
+  // Sequence numbers are non-negative safe integers: split them with plain arithmetic, which is
+  // exact there, and keep BigInt (slow, allocating) for everything else.
+  if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return { low: n % TWO_32 | 0, high: Math.floor(n / TWO_32) | 0, unsigned: false };
   const big = BigInt.asUintN(64, BigInt(n));
   return { low: Number(big & 0xffffffffn) | 0, high: Number(big >> 32n) | 0, unsigned: false };
 }
@@ -99,8 +104,10 @@ export function json(value: unknown): RpcTypedData {
 
 /** A UTC instant as Json.NET writes a DateTime of kind Unspecified: no zone, trailing zero fraction digits dropped. */
 export function dotnetUnspecifiedDate(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2024-05-01T10:00:00.120Z
-  const [whole, fraction = ''] = iso.slice(0, -1).split('.');
-  const digits = fraction.replace(/0+$/, '');
-  return digits ? `${whole}.${digits}` : whole!;
+  const iso = new Date(ms).toISOString(); // 2024-05-01T10:00:00.120Z, always with 3 fraction digits
+  // Cut the zone and the fraction's trailing zeros (and the dot when nothing is left) in one slice.
+  let end = iso.length - 1;
+  while (iso.charCodeAt(end - 1) === 0x30 /* 0 */) end--;
+  if (iso.charCodeAt(end - 1) === 0x2e /* . */) end--;
+  return iso.slice(0, end);
 }
