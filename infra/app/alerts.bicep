@@ -1,4 +1,4 @@
-// Two log alerts on the per-batch records Sluice writes to Application Insights (the traces
+// Three log alerts on the records Sluice writes to Application Insights (the traces
 // table; see docs/operations.md). The queries live in app/alerts/*.kql, which the operations
 // guide shows word for word, so the alerts and the documentation cannot drift apart.
 
@@ -32,6 +32,13 @@ var rules = [
     description: 'The events stored but not yet processed rose in every minute of the last 10: the stream is falling behind.'
     severity: 2
     query: loadTextContent('alerts/growing-lag.kql')
+  }
+  {
+    name: '${namePrefix}-lost-events'
+    displayName: 'Sluice: events lost'
+    description: 'A receiver found events the trigger skipped that Event Hubs no longer held (GapDetected): they never reached any output. The status page lists the ranges.'
+    severity: 1
+    query: loadTextContent('alerts/lost-events.kql')
   }
 ]
 

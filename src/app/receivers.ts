@@ -23,6 +23,7 @@ export async function receive(app: AppContext, partition: string, events: readon
   if (app.config.receiverMode === 'reliable') {
     const result = await receiver.receive(events);
     if (result.redeliveries > 0 || result.conflicts > 0 || result.filled > 0 || result.lost > 0) app.log.info('receiver stored events', { partition, ...result });
+    if (result.lost > 0) app.telemetry.eventsLost({ partition, count: result.lost });
     return;
   }
   let b = buffered.get(partition);

@@ -20,6 +20,12 @@ export interface BatchGaveUp {
   readonly error: string;
 }
 
+/** Events a receiver found skipped that the hub no longer held (recorded as GapDetected). */
+export interface EventsLost {
+  readonly partition: string;
+  readonly count: number;
+}
+
 /**
  * The engine's telemetry port: what an operator queries per batch in Application Insights.
  * The OpenTelemetry adapter (otel-batch-telemetry.ts) implements it; the engine never sees OTel.
@@ -28,4 +34,6 @@ export interface BatchTelemetry {
   batchCompleted(summary: BatchSummary, allocation: BatchAllocated): void;
   batchRetry(retry: BatchRetry): void;
   batchGaveUp(failure: BatchGaveUp): void;
+  /** Loss is never silent: the receiver reports what retention took before it could be read back. */
+  eventsLost(lost: EventsLost): void;
 }

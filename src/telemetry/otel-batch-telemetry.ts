@@ -3,7 +3,7 @@ import { logs, SeverityNumber, type Logger, type LoggerProvider } from '@opentel
 import { partitionId } from '../partitions/partition-ref.js';
 import type { BatchSummary } from '../scheduler/batch-summary.js';
 import type { BatchAllocated } from '../wal/wal-events.js';
-import type { BatchGaveUp, BatchRetry, BatchTelemetry } from './batch-telemetry.js';
+import type { BatchGaveUp, BatchRetry, BatchTelemetry, EventsLost } from './batch-telemetry.js';
 import { ATTR, EVENT, METER, METRIC } from './telemetry-names.js';
 
 export interface OtelProviders {
@@ -83,6 +83,17 @@ export class OtelBatchTelemetry implements BatchTelemetry {
       },
     });
   }
+
+  eventsLost(lost: EventsLost): void {
+    const attributes = { [ATTR.stream]: this.stream, [ATTR.partition]: lost.partition };
+    const { instruments, logger } = this.otel;
+    instruments.lost.add(lost.count, attributes);
+    logger.emit({
+      severityNumber: SeverityNumber.ERROR, severityText: 'ERROR',
+      body: `${lost.count} events of ${this.stream} partition ${lost.partition} were lost: the trigger skipped them and the hub no longer held them`,
+      attributes: { ...attributes, [ATTR.event]: EVENT.lost, [ATTR.lostEvents]: lost.count },
+    });
+  }
 }
 
 type Instruments = ReturnType<typeof instrumentsOf>;
@@ -95,6 +106,7 @@ function instrumentsOf(meter: Meter) {
     total: meter.createHistogram(METRIC.totalDelay, { description: 'Batch total delay: batch time to commit', unit: 'ms' }),
     deadLetters: meter.createCounter(METRIC.deadLetters, { description: 'Records dead-lettered by completed batches', unit: '{record}' }),
     retries: meter.createCounter(METRIC.retries, { description: 'Retries the driver scheduled for failing batches', unit: '{retry}' }),
+    lost: meter.createCounter(METRIC.lostEvents, { description: 'Events skipped by the trigger that the hub no longer held (GapDetected)', unit: '{event}' }),
     lag: meter.createGauge(METRIC.partitionLag, { description: 'Events stored but not yet in a batch, per partition, at the newest allocation', unit: '{event}' }),
   };
 }

@@ -12,6 +12,7 @@ export const METRIC = {
   deadLetters: 'sluice.batch.dead_letters',
   retries: 'sluice.batch.retries',
   partitionLag: 'sluice.partition.lag',
+  lostEvents: 'sluice.partition.lost_events',
 } as const;
 
 /** customDimensions keys of the per-batch log records (the traces table). */
@@ -37,6 +38,7 @@ export const ATTR = {
   since: 'sluice.retry.since',
   error: 'sluice.error',
   skipped: 'sluice.batch.skipped',
+  lostEvents: 'sluice.lost.events',
 } as const;
 
 /** Values of ATTR.event. */
@@ -44,4 +46,5 @@ export const EVENT = {
   completed: 'batch.completed',
   retry: 'batch.retry',
   failed: 'batch.failed',
+  lost: 'events.lost',
 } as const;

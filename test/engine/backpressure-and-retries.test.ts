@@ -19,6 +19,7 @@ import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
 import type { BatchAllocated } from '../../src/wal/wal-events.js';
 import { forEachBackend } from '../support/backends.js';
 import { failingPartials } from '../support/failing-partials.js';
+import { waitUntil } from '../support/wait.js';
 
 const INTERVAL = 1000;
 
@@ -42,7 +43,8 @@ function world(storage: StreamStorage, options: WorldOptions = {}) {
     await receivers[partition]!.receive(events);
     clock.advance(100);
   };
-  const parked = async () => { while (clock.waiting === 0) await new Promise((r) => setImmediate(r)); };
+  /** Until the loop waits on the clock (or `ended` holds: a loop that stopped never parks again). */
+  const parked = (ended: () => boolean = () => false) => waitUntil(() => clock.waiting > 0 || ended(), 'the driver loop waits on the clock');
   return { clock, engine, storage, send, log, parked };
 }
 
@@ -63,6 +65,7 @@ class RecordingTelemetry implements BatchTelemetry {
   batchCompleted(summary: BatchSummary, allocation: BatchAllocated): void { this.completed.push({ summary, allocation }); }
   batchRetry(retry: BatchRetry): void { this.retries.push(retry); }
   batchGaveUp(failure: BatchGaveUp): void { this.failures.push(failure); }
+  eventsLost(): void { throw new Error('no receiver runs in these tests'); }
 }
 
 forEachBackend('backpressure', (backend) => {
@@ -158,13 +161,14 @@ forEachBackend('retries', (backend) => {
     const telemetry = new RecordingTelemetry();
     const w = world(down.wrap(backend().storage()), { telemetry });
     const loop = new DriverLoop(w.engine, { retries: 0, retryDelayMs: 100, maxRetryDelayMs: 1000, transientLimitMs: 2000, onBatchFailure: 'stop', telemetry });
-    const running = loop.start();
+    let ended = false;
+    const running = loop.start().finally(() => { ended = true; });
     await w.parked();
     await w.send(1);
     down.state.failing = true;
     w.clock.set(1000);
     while (loop.stoppedBy === undefined) {
-      await Promise.race([running, w.parked()]);
+      await w.parked(() => ended);
       if (loop.stoppedBy !== undefined || !loop.retrying) break;
       w.clock.set(loop.retrying.nextAt);
     }

@@ -6,7 +6,7 @@ import { ATTR, EVENT } from '../../src/telemetry/telemetry-names.js';
 
 const root = process.cwd();
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-const QUERIES = ['infra/app/alerts/slow-batches.kql', 'infra/app/alerts/growing-lag.kql'];
+const QUERIES = ['infra/app/alerts/slow-batches.kql', 'infra/app/alerts/growing-lag.kql', 'infra/app/alerts/lost-events.kql'];
 
 test('the alert rules load their queries from the files the operations guide shows word for word', () => {
   const bicep = read('infra/app/alerts.bicep');
@@ -28,4 +28,7 @@ test('the queries read the fields the telemetry writes', () => {
   }
   for (const key of [ATTR.batchTime, ATTR.processingMs, ATTR.intervalMs]) assert.ok(slow.includes(`customDimensions["${key}"]`), key);
   assert.ok(lag.includes(`customDimensions["${ATTR.lagEvents}"]`));
+  const lost = read(QUERIES[2]!);
+  assert.ok(lost.includes(`customDimensions["${ATTR.event}"]) == "${EVENT.lost}"`));
+  for (const key of [ATTR.stream, ATTR.partition, ATTR.lostEvents]) assert.ok(lost.includes(`customDimensions["${key}"]`), key);
 });
