@@ -46,6 +46,9 @@ export class InstanceActor {
   private inboxWrites: Promise<unknown> = Promise.resolve();
   private nextInboxSeq: number;
   private stopped = false;
+  /** Consecutive failed episodes: the retry waits 1 s, doubling up to 30 s. */
+  private failures = 0;
+  private readonly retryWait = new AbortController();
 
   constructor(
     private readonly deps: ActorDeps,
@@ -96,6 +99,7 @@ export class InstanceActor {
   /** Waits for the episode in progress; later messages are ignored. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.retryWait.abort();
     await this.running;
   }
 
@@ -104,14 +108,48 @@ export class InstanceActor {
     this.running = (async () => {
       // Yield first, so the finally below never runs before this.running is assigned.
       await Promise.resolve();
+      let failed = false;
       try {
-        while (!this.stopped && (this.queue.length > 0 || this.needsStart())) await this.step();
+        while (!this.stopped && (this.queue.length > 0 || this.needsStart())) {
+          await this.step();
+          this.failures = 0;
+        }
       } catch (error) {
+        failed = true;
         this.deps.onError(new Error(`durable instance ${this.recordValue.instanceId}: ${(error as Error).message}`, { cause: error }));
       } finally {
         this.running = undefined;
       }
+      if (failed) this.retryLater();
     })();
+  }
+
+  /**
+   * An episode that failed (its storage was down, say) is tried again, as the Durable Task
+   * Framework does: its orchestration dispatcher abandons a work item whose processing threw
+   * (AbortWorkItem = AbandonTaskOrchestrationWorkItemAsync) and takes it up again after
+   * GetDelayInSecondsAfterOnProcessException (Azure/durabletask, src/DurableTask.Core). Without
+   * this, one failed commit would leave the instance idle until some new message arrived. The
+   * episode's work went back to the queue; the stored state is read again first, since a commit
+   * that failed may still have been written.
+   */
+  private retryLater(): void {
+    if (this.stopped) return;
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.failures++, 5));
+    void this.deps.clock.sleepUntil(this.deps.clock.now() + delay, this.retryWait.signal)
+      .then(() => (this.stopped ? undefined : this.resync()))
+      .then(() => this.schedule(), (error: unknown) => {
+        this.deps.onError(new Error(`durable instance ${this.recordValue.instanceId}: ${(error as Error).message}`, { cause: error }));
+        this.retryLater();
+      });
+  }
+
+  /** Adopts the stored record and history when they differ from this actor's (a commit that failed after writing). */
+  private async resync(): Promise<void> {
+    const loaded = await this.deps.store.load(this.recordValue.instanceId);
+    if (!loaded || JSON.stringify(loaded.record) === JSON.stringify(this.recordValue)) return;
+    this.recordValue = loaded.record;
+    this.historyValue = loaded.history;
   }
 
   private needsStart(): boolean {
@@ -128,17 +166,25 @@ export class InstanceActor {
     this.queue = dropStale(this.queue, state);
     const terminate = this.queue.some((p) => p.kind === 'inbox' && p.entry.message.kind === 'terminate');
     let work: EpisodeWork;
+    let taken: Work[];
     if (this.isTerminal || terminate) {
-      work = { kind: 'finish', pending: this.queue, now };
+      taken = this.queue;
+      work = { kind: 'finish', pending: taken, now };
       this.queue = [];
     } else {
       if (this.queue.length === 0 && !this.needsStart()) return;
-      const batch = this.queue.splice(0, batchSize(this.queue, state));
-      const outcome = await this.replay(replayHistory(state, batch, now), state.record);
-      work = { kind: 'episode', batch, now, outcome, nextExecutionId: randomUUID() };
+      taken = this.queue.splice(0, batchSize(this.queue, state));
+      const outcome = await this.replay(replayHistory(state, taken, now), state.record);
+      work = { kind: 'episode', batch: taken, now, outcome, nextExecutionId: randomUUID() };
     }
     const decision = decide(state, work);
-    if (decision) await this.commit(decision);
+    try {
+      if (decision) await this.commit(decision);
+    } catch (error) {
+      // Nothing was applied: the work goes back to the front of the queue for the retry.
+      this.queue.unshift(...taken);
+      throw error;
+    }
   }
 
   private get state(): { record: InstanceRecord; history: readonly HistoryEvent[] } {
