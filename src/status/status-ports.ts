@@ -1,7 +1,7 @@
 import type { SluiceConfig } from '../config/config.js';
 import type { StreamStorage } from '../ports/stream-storage.js';
 
-/** What the driver is doing: the lead wires this to the Durable orchestration's status. */
+/** What the driver is doing: the app wires this to the Durable orchestration's status. */
 export interface DriverState {
   state: 'running' | 'stopped' | 'failed' | 'unknown';
   /** Why it stopped or failed, in words an operator can act on. */
