@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { RestError } from '@azure/storage-blob';
-import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type GaugeMetricData, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { DataPointType, type GaugeMetricData, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { StreamingContext } from '../../src/dstream/streaming-context.js';
 import type { StreamStorage } from '../../src/ports/stream-storage.js';
 import { BlockStore } from '../../src/receiver/block-store.js';
@@ -18,6 +17,7 @@ import { MemoryLogger, silentLogger } from '../../src/util/log.js';
 import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
 import type { BatchAllocated } from '../../src/wal/wal-events.js';
 import { forEachBackend } from '../support/backends.js';
+import { captureOtel } from '../support/otel-capture.js';
 import { failingPartials } from '../support/failing-partials.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -184,12 +184,8 @@ forEachBackend('retries', (backend) => {
 
 forEachBackend('telemetry', (backend) => {
   it('every batch emits its records, delays, lag, dead letters and retries through OpenTelemetry', async () => {
-    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
-    const meterProvider = new MeterProvider({ readers: [reader] });
-    const logExporter = new InMemoryLogRecordExporter();
-    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(logExporter)] });
-    const telemetry = new OtelBatchTelemetry('s', INTERVAL, { meterProvider, loggerProvider });
+    const otel = captureOtel();
+    const telemetry = new OtelBatchTelemetry('s', INTERVAL, otel);
     const w = world(backend().storage(), { telemetry, maxEvents: 4, partitions: 2 });
     await w.engine.zeroTime();
     await w.send(4, 0);
@@ -199,7 +195,7 @@ forEachBackend('telemetry', (backend) => {
     const summary = await w.engine.runBatch(1000, 2);
     telemetry.batchRetry({ batchTime: 2000, attempt: 1, transient: true, delayMs: 1000, nextAt: 3000, since: 2000, error: 'busy (status 503)' });
 
-    const [record, retry] = logExporter.getFinishedLogRecords();
+    const [record, retry] = otel.logRecords();
     assert.equal(record!.attributes[ATTR.event], EVENT.completed);
     assert.equal(record!.attributes[ATTR.batchTime], 1000);
     assert.equal(record!.attributes[ATTR.records], 6);
@@ -215,8 +211,7 @@ forEachBackend('telemetry', (backend) => {
     assert.equal(retry!.attributes[ATTR.event], EVENT.retry);
     assert.equal(retry!.attributes[ATTR.transient], true);
 
-    await reader.forceFlush();
-    const metrics = metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
+    const metrics = await otel.metrics();
     const byName = (name: string) => metrics.find((m) => m.descriptor.name === name);
     assert.equal((byName(METRIC.records) as SumMetricData).dataPoints[0]!.value, 6);
     const processing = byName(METRIC.processingTime) as HistogramMetricData;
@@ -227,7 +222,6 @@ forEachBackend('telemetry', (backend) => {
     const lag = byName(METRIC.partitionLag) as GaugeMetricData;
     assert.deepEqual(lag.dataPoints.map((p) => [p.attributes[ATTR.partition], p.value]).sort(), [['events/0', 3], ['events/1', 0]]);
     assert.equal((byName(METRIC.retries) as SumMetricData).dataPoints[0]!.value, 1);
-    await meterProvider.shutdown();
-    await loggerProvider.shutdown();
+    await otel.close();
   });
 });
