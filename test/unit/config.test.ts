@@ -105,3 +105,14 @@ test('connections: a connection string, identity-based settings, or a clear erro
   assert.deepEqual(id, { kind: 'identity', blobServiceUri: 'https://acct.blob.core.windows.net', tableServiceUri: 'https://acct.table.core.windows.net', fullyQualifiedNamespace: undefined, clientId: 'cid' });
   assert.throws(() => readConnection('EventHubConnection', {}), /connection "EventHubConnection" is not set/);
 });
+
+test('the retry, batch-bound, gap-fill and event-time settings name the setting, the value and the rule', () => {
+  assert.match(problemsOf({ SLUICE_TRANSIENT_RETRY_LIMIT: 'forever' }), /SLUICE_TRANSIENT_RETRY_LIMIT="forever" is invalid: "unlimited", or a positive duration/);
+  assert.equal(loadConfig({ SLUICE_TRANSIENT_RETRY_LIMIT: 'unlimited' }).transientRetryLimitMs, Number.POSITIVE_INFINITY);
+  assert.equal(loadConfig({ SLUICE_TRANSIENT_RETRY_LIMIT: '30m' }).transientRetryLimitMs, 30 * 60_000);
+  assert.match(problemsOf({ SLUICE_RETRY_MAX_DELAY: '0' }), /SLUICE_RETRY_MAX_DELAY="0" is invalid: a positive duration/);
+  assert.match(problemsOf({ SLUICE_MAX_EVENTS_PER_PARTITION: '0' }), /SLUICE_MAX_EVENTS_PER_PARTITION="0" is invalid: a whole number from 1 to 100000000/);
+  assert.match(problemsOf({ SLUICE_MAX_BYTES_PER_PARTITION: '1KiB' }), /SLUICE_MAX_BYTES_PER_PARTITION="1KiB" is invalid: a size from 64KiB to 1GiB/);
+  assert.match(problemsOf({ SLUICE_IDLE_PARTITION_TIMEOUT: 'soon' }), /SLUICE_IDLE_PARTITION_TIMEOUT="soon" is invalid: a positive duration/);
+  assert.match(problemsOf({ SLUICE_GAP_CONSUMER_GROUP: 'bad group!' }), /SLUICE_GAP_CONSUMER_GROUP="bad group!" is invalid/);
+});
