@@ -1,6 +1,6 @@
 import df from 'durable-functions';
-import { appContext } from '../src/app/app-context.js';
-import { driverActivities } from '../src/app/driver-activities.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { driverActivities } from '#sluice/app/driver-activities.js';
 import { ACTIVITY } from './driver.js';
 
 interface BatchInput { time: number; task?: number; error?: string; attempts?: number }

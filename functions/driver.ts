@@ -1,13 +1,13 @@
 import df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { appContext } from '../src/app/app-context.js';
-import { batchPolicyOf } from '../src/app/batch-policy-settings.js';
-import type { AllocationRef, DriverInput, Outcome } from '../src/app/driver-activities.js';
-import { retryingView } from '../src/app/driver-state.js';
-import { backoffMs, cleanupDue, decideAfterFailure } from '../src/scheduler/batch-policy.js';
-import type { ClassifiedFailure } from '../src/scheduler/failure-class.js';
-import type { BatchSummary } from '../src/scheduler/stream-engine.js';
-import type { TaskSummary } from '../src/wal/wal-events.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { batchPolicyOf } from '#sluice/app/batch-policy-settings.js';
+import type { AllocationRef, DriverInput, Outcome } from '#sluice/app/driver-activities.js';
+import { retryingView } from '#sluice/app/driver-state.js';
+import { backoffMs, cleanupDue, decideAfterFailure } from '#sluice/scheduler/batch-policy.js';
+import type { ClassifiedFailure } from '#sluice/scheduler/failure-class.js';
+import type { BatchSummary } from '#sluice/scheduler/stream-engine.js';
+import type { TaskSummary } from '#sluice/wal/wal-events.js';
 
 export const DRIVER = 'sluiceDriver';
 export const ACTIVITY = {

@@ -1,5 +1,5 @@
 import type { DurableClient } from 'durable-functions';
-import type { DriverClient } from '../src/app/driver-client.js';
+import type { DriverClient } from '#sluice/app/driver-client.js';
 import { DRIVER } from './driver.js';
 
 /** Adapts the Durable client to the engine's DriverClient port. */

@@ -1,10 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { appContext, type AppContext } from '../src/app/app-context.js';
-import { MAX_REPLAY_BATCHES, replayBatchTimes, replayPrefix } from '../src/app/replay.js';
-import { BadRequest, timeParam } from '../src/app/request-params.js';
-import { startStream, stopStream } from '../src/app/stream-commands.js';
+import { appContext, type AppContext } from '#sluice/app/app-context.js';
+import { MAX_REPLAY_BATCHES, replayBatchTimes, replayPrefix } from '#sluice/app/replay.js';
+import { BadRequest, timeParam } from '#sluice/app/request-params.js';
+import { startStream, stopStream } from '#sluice/app/stream-commands.js';
 import { driverClient } from './durable-client.js';
 import { REPLAY } from './replay.js';
 

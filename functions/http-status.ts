@@ -1,9 +1,9 @@
 import df from 'durable-functions';
-import { appContext } from '../src/app/app-context.js';
-import { driverState } from '../src/app/driver-state.js';
-import { lastEnqueued } from '../src/app/partition-lag.js';
-import { createStatusApi } from '../src/status/status-api.js';
-import type { StreamHandle } from '../src/status/status-ports.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { driverState } from '#sluice/app/driver-state.js';
+import { lastEnqueued } from '#sluice/app/partition-lag.js';
+import { createStatusApi } from '#sluice/status/status-api.js';
+import type { StreamHandle } from '#sluice/status/status-ports.js';
 import { driverClient } from './durable-client.js';
 
 /** The status API and page (read-only GET routes), served from the WAL and checkpoints. */

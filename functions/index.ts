@@ -9,3 +9,8 @@ import './supervisor.js';
 import './http-commands.js';
 import './replay.js';
 import './http-status.js';
+
+import { useJob } from '#sluice/app/app-context.js';
+import { pageViewsJob } from '../sample/page-views-job.js';
+
+useJob(pageViewsJob);

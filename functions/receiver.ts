@@ -1,8 +1,8 @@
 import azf from '@azure/functions';
 import type { InvocationContext } from '@azure/functions';
-import { appContext } from '../src/app/app-context.js';
-import { eventsOfTrigger, type EventHubTriggerMetadata } from '../src/app/event-hub-batch.js';
-import { EVENT_HUB_CONNECTION, receive } from '../src/app/receivers.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { eventsOfTrigger, type EventHubTriggerMetadata } from '#sluice/app/event-hub-batch.js';
+import { EVENT_HUB_CONNECTION, receive } from '#sluice/app/receivers.js';
 
 /**
  * The receiver: one invocation per batch of one partition's events. In reliable mode it returns

@@ -1,7 +1,7 @@
 import df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { appContext } from '../src/app/app-context.js';
-import { replayBatch, replayBatchTimes, replayPrefix } from '../src/app/replay.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { replayBatch, replayBatchTimes, replayPrefix } from '#sluice/app/replay.js';
 
 export const REPLAY = 'sluiceReplay';
 const PLAN = 'sluiceReplayPlan';

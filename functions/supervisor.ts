@@ -1,6 +1,6 @@
 import df from 'durable-functions';
-import { appContext } from '../src/app/app-context.js';
-import { superviseDriver } from '../src/app/supervisor.js';
+import { appContext } from '#sluice/app/app-context.js';
+import { superviseDriver } from '#sluice/app/supervisor.js';
 import { driverClient } from './durable-client.js';
 
 df.app.client.timer('sluiceSupervisor', {

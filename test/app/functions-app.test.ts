@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { startStack, type Stack } from '../../src/local/stack.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { BatchLog } from '../../src/wal/batch-log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
-import { readDeadLetters } from '../../src/scheduler/dead-letter.js';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import { startStack, type Stack } from '#dev/stack.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { BatchLog } from '#sluice/wal/batch-log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
+import { readDeadLetters } from '#sluice/scheduler/dead-letter.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 import { runOneBatch, waitUntil } from '../support/wait.js';
 
 const T0 = 1_800_000_000_000;

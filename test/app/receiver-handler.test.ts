@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import azf from '@azure/functions';
-import { configureApp } from '../../src/app/app-context.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
+import { configureApp } from '#sluice/app/app-context.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
 import { receiverHandler } from '../../functions/receiver.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { silentLogger } from '#sluice/util/log.js';
 
 // @azure/functions is a CommonJS bundle: its classes come from the default export under ESM.
 const { InvocationContext } = azf;

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { configureApp } from '../../src/app/app-context.js';
-import { loadConfig } from '../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { eventHubBatchInput, type ReceivedEventLike } from '../../src/local/host/eventhub-batch-input.js';
-import { collectionSint64, collectionString, json } from '../../src/local/host/eventhub-rpc-encodings.js';
-import { FunctionRegistry } from '../../src/local/host/function-registry.js';
-import { collectRegistrationsInto, currentProgrammingModel, installFunctionsCoreShim } from '../../src/local/host/functions-core-shim.js';
-import { createInvoker, type InvocationInput, type Invoker } from '../../src/local/host/invoke.js';
-import { registeredFunctions } from '../../src/local/host/registered-functions.js';
-import { RpcEncoded } from '../../src/local/host/rpc-typed-data.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { edgeCases } from '../../src/smoke/edge-cases.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { configureApp } from '#sluice/app/app-context.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { eventHubBatchInput, type ReceivedEventLike } from '#local-host/eventhub-batch-input.js';
+import { collectionSint64, collectionString, json } from '#local-host/eventhub-rpc-encodings.js';
+import { FunctionRegistry } from '#local-host/function-registry.js';
+import { collectRegistrationsInto, currentProgrammingModel, installFunctionsCoreShim } from '#local-host/functions-core-shim.js';
+import { createInvoker, type InvocationInput, type Invoker } from '#local-host/invoke.js';
+import { registeredFunctions } from '#local-host/registered-functions.js';
+import { RpcEncoded } from '#local-host/rpc-typed-data.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { edgeCases } from '../../smoke/edge-cases.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 
 // The real @azure/functions conversion (fromRpcTypedData, toCamelCase) runs between the
 // host-shaped RPC invocation and the receiver: the app is loaded through the worker's core API.

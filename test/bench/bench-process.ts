@@ -16,10 +16,10 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server } from 'node:http';
 import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs';
-import { startAzurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
-import { startStack as thisStack } from '../../src/local/stack.js';
-import type { Logger } from '../../src/util/log.js';
+import { startAzurite } from '#dev/azurite.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
+import { startStack as thisStack } from '#dev/stack.js';
+import type { Logger } from '#sluice/util/log.js';
 import { hubEnds } from '../e2e/support/stream-outputs.js';
 import { OBSERVER_AGENT, serveProbe } from './process-probe.js';
 

@@ -1,14 +1,14 @@
 import { cpuUsage } from 'node:process';
 import { performance } from 'node:perf_hooks';
-import { eventsOfTrigger } from '../../src/app/event-hub-batch.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { encodeEvent } from '../../src/receiver/block-codec.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { eventsOfTrigger } from '#sluice/app/event-hub-batch.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { encodeEvent } from '#sluice/receiver/block-codec.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { syntheticEvents } from './synthetic-events.js';
 
 const CALL = 1000;

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { syntheticEvents } from './synthetic-events.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { EntityTable } from '../../src/ports/entity-table.js';
-import type { ObjectStore } from '../../src/ports/object-store.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import type { EntityTable } from '#sluice/ports/entity-table.js';
+import type { ObjectStore } from '#sluice/ports/object-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 /** Counts storage write requests (blob puts/creates/deletes, table transactions) per store. */
 export class WriteCounter {

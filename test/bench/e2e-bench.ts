@@ -4,10 +4,10 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import type { StorageClients } from '../../src/adapters/azure/storage-clients.js';
-import { loadConfig } from '../../src/config/config.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import type { StorageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
 import { StreamOutputs } from '../e2e/support/stream-outputs.js';
 import { costPerMillion, type CostLine } from './cost-model.js';
 import { MeasuredChild } from './measured-child.js';
@@ -21,7 +21,7 @@ export const settings = {
   SLUICE_STREAM_NAME: STREAM, SLUICE_EVENTHUB_NAME: HUB, SLUICE_BATCH_INTERVAL: '2s', SLUICE_BLOCK_INTERVAL: '200ms',
   SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *',
 };
-const PRODUCE_JS = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
+const PRODUCE_JS = fileURLToPath(new URL('../../../packages/dev/dist/produce.js', import.meta.url));
 const POLL_MS = 250;
 
 /** The dev hub in its own process, standing for Event Hubs; it holds a run's backlog. */

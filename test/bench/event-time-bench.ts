@@ -1,16 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { encodePartial } from '../../src/scheduler/partial.js';
-import { partialName } from '../../src/scheduler/task-runner.js';
-import { planStages, TaskStage } from '../../src/scheduler/task-stage.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { mulberry32 } from '../../src/local/sample-events.js';
-import { silentLogger } from '../../src/util/log.js';
-import { padTime } from '../../src/wal/keys.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { encodePartial } from '#sluice/scheduler/partial.js';
+import { partialName } from '#sluice/scheduler/task-runner.js';
+import { planStages, TaskStage } from '#sluice/scheduler/task-stage.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { mulberry32 } from '#dev/sample-events.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { padTime } from '#sluice/wal/keys.js';
 
 const INTERVAL = 1000;
 const PARTITIONS = 4;

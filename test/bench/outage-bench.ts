@@ -1,13 +1,13 @@
-import { SETTING_LIST } from '../../src/config/settings.js';
+import { SETTING_LIST } from '#sluice/config/settings.js';
 import { AppChild } from '../e2e/support/app-child.js';
 import { hubEnds } from '../e2e/support/stream-outputs.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { waitUntil, within } from '../support/wait.js';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { loadConfig } from '../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { devHubConfig, startDevHub, type DevHub } from '#dev-hub/dev-hub.js';
 import { StreamOutputs } from '../e2e/support/stream-outputs.js';
 import { HUB, mib, PARTITIONS, runProducer, settings, STREAM } from './e2e-bench.js';
 

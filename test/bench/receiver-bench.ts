@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { BufferedReceiver } from '../../src/receiver/buffered-receiver.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { BufferedReceiver } from '#sluice/receiver/buffered-receiver.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { WriteCounter } from './counting-storage.js';
 import { syntheticEvents } from './synthetic-events.js';
 

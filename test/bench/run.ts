@@ -1,4 +1,4 @@
-import { startAzurite } from '../../src/local/azurite.js';
+import { startAzurite } from '#dev/azurite.js';
 import { azuriteStorage } from '../support/backends.js';
 import { commitBench } from './commit-bench.js';
 import { e2eBench, e2eFlags } from './e2e-bench.js';

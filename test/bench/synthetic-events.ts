@@ -1,4 +1,4 @@
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
 
 /** ~200-byte JSON page views at `ratePerSecond`, enqueued-time spaced, for one partition. */
 export function syntheticEvents(partition: number, count: number, ratePerSecond: number, startSeq = 0, keys = 1000): ReceivedEvent[] {

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { encodePartial } from '../../src/scheduler/partial.js';
-import { partialName } from '../../src/scheduler/task-runner.js';
-import { planStages, TaskStage } from '../../src/scheduler/task-stage.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { encodePartial } from '#sluice/scheduler/partial.js';
+import { partialName } from '#sluice/scheduler/task-runner.js';
+import { planStages, TaskStage } from '#sluice/scheduler/task-stage.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
 
 const EVENTS_PER_BATCH = 100_000;
 const KEYS = 10_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
 import { FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js';
 
 let azurite: Azurite;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PreconditionFailedError } from '../../src/ports/errors.js';
+import { PreconditionFailedError } from '#sluice/ports/errors.js';
 import { forEachBackend } from '../support/backends.js';
 
 forEachBackend('EntityTable contract', (backend) => {

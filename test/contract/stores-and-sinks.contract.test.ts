@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cutBlocks } from '../../src/receiver/block-generator.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { BlobSink } from '../../src/sinks/blob-sink.js';
-import { TableSink } from '../../src/sinks/table-sink.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { cutBlocks } from '#sluice/receiver/block-generator.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { BlobSink } from '#sluice/sinks/blob-sink.js';
+import { TableSink } from '#sluice/sinks/table-sink.js';
+import { StateStore } from '#sluice/state/state-store.js';
 import { forEachBackend, str } from '../support/backends.js';
 
 const ref = { source: 'events', partition: '0' };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PreconditionFailedError } from '../../src/ports/errors.js';
-import { BatchLog } from '../../src/wal/batch-log.js';
-import { CheckpointStore, emptyCheckpoint, type Checkpoint } from '../../src/wal/checkpoint-store.js';
-import type { BatchAllocated, BlockAdded } from '../../src/wal/wal-events.js';
+import { PreconditionFailedError } from '#sluice/ports/errors.js';
+import { BatchLog } from '#sluice/wal/batch-log.js';
+import { CheckpointStore, emptyCheckpoint, type Checkpoint } from '#sluice/wal/checkpoint-store.js';
+import type { BatchAllocated, BlockAdded } from '#sluice/wal/wal-events.js';
 import { forEachBackend } from '../support/backends.js';
 
 const ref = { source: 'events', partition: '2' };

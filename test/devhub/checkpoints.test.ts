@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import { EventHubConsumerClient, EventHubProducerClient, type CheckpointStore, type ReceivedEventData } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { devHubConfig, startDevHub, type DevHub } from '#dev-hub/dev-hub.js';
 import { fastRetry } from './support.js';
 import { waitUntil } from '../support/wait.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EventHubConsumerClient, type MessagingError, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
-import type { DevHub } from '../../src/local/devhub/dev-hub.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
 import { fastRetry } from './support.js';
 import { waitUntil } from '../support/wait.js';
 

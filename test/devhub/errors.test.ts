@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EventHubConsumerClient, EventHubProducerClient, type MessagingError } from '@azure/event-hubs';
-import type { DevHub } from '../../src/local/devhub/dev-hub.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
 import { clients, fastRetry, receive } from './support.js';
 
 let hub: DevHub;

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { EventHubRangeReader } from '../../src/app/event-hub-range-reader.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig } from '../../src/local/devhub/dev-hub.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { streamStatus } from '../../src/status/stream-status.js';
-import type { StreamHandle } from '../../src/status/status-ports.js';
-import { loadConfig } from '../../src/config/config.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { MemoryLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { EventHubRangeReader } from '#sluice/app/event-hub-range-reader.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { devHubConfig } from '#dev-hub/dev-hub.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { streamStatus } from '#sluice/status/stream-status.js';
+import type { StreamHandle } from '#sluice/status/status-ports.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { MemoryLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { azuriteStorage } from '../support/backends.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 import { clients, withHub } from './support.js';
 
 // Gap fill against the dev hub (real AMQP, the official SDK) and Azurite: the receiver's own

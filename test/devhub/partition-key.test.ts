@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EventHubBufferedProducerClient } from '@azure/event-hubs';
-import type { DevHub } from '../../src/local/devhub/dev-hub.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
-import { partitionIndexForKey } from '../../src/local/devhub/partition-key-hash.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
+import { partitionIndexForKey } from '#dev-hub/partition-key-hash.js';
 import { clients, fastRetry, receive } from './support.js';
 
 let hub: DevHub;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import rhea from 'rhea';
-import { devHubConfig } from '../../src/local/devhub/dev-hub.js';
-import { PartitionLog } from '../../src/local/devhub/partition-log.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { devHubConfig } from '#dev-hub/dev-hub.js';
+import { PartitionLog } from '#dev-hub/partition-log.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { clients, receive, withHub } from './support.js';
 
 const config = devHubConfig([{ name: 'pageviews', partitions: 1 }]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventHubConsumerClient, type ReceivedEventData } from '@azure/event-hubs';
-import { devHubConfig } from '../../src/local/devhub/dev-hub.js';
+import { devHubConfig } from '#dev-hub/dev-hub.js';
 import { clients, fastRetry, receive, withHub } from './support.js';
 import { waitUntil } from '../support/wait.js';
 

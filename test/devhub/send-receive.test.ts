@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { DevHub } from '../../src/local/devhub/dev-hub.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
 import { clients, receive } from './support.js';
 
 let hub: DevHub;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { earliestEventPosition, latestEventPosition, type EventPosition } from '@azure/event-hubs';
-import type { DevHub } from '../../src/local/devhub/dev-hub.js';
-import { devHubConfig, startDevHub } from '../../src/local/devhub/dev-hub.js';
-import { ManualClock } from '../../src/util/clock.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { clients, receive } from './support.js';
 import { waitUntil } from '../support/wait.js';
 

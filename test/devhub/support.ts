@@ -5,7 +5,7 @@ import {
   type ReceivedEventData,
   type Subscription,
 } from '@azure/event-hubs';
-import { startDevHub, type DevHub, type DevHubOptions } from '../../src/local/devhub/dev-hub.js';
+import { startDevHub, type DevHub, type DevHubOptions } from '#dev-hub/dev-hub.js';
 
 /** Fail fast in tests: one attempt, short timeouts. */
 export const fastRetry = { maxRetries: 0, timeoutInMs: 5000 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runBatches } from '../../src/index.js';
+import { runBatches } from 'sluice/testing';
 import { ones, sortedBatches } from './support.js';
 
 // Spark's BasicOperationsSuite, run through the engine: receivers, WAL, tasks and commit.

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runBatches, type DStream } from '../../src/index.js';
-import { State } from '../../src/dstream/state.js';
-import type { StateSpec } from '../../src/dstream/operators/map-with-state.js';
+import { runBatches } from 'sluice/testing';
+import { type DStream } from 'sluice';
+import { State } from '#sluice/dstream/state.js';
+import type { StateSpec } from '#sluice/dstream/operators/map-with-state.js';
 import { assertBatchSets, ones } from './support.js';
 
 // Spark's MapWithStateSuite: each input word w is the record [w, 1].

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runBatches, type DStream, type StreamStorage } from '../../src/index.js';
+import { runBatches } from 'sluice/testing';
+import { type DStream, type StreamStorage } from 'sluice';
 import { forEachBackend } from '../support/backends.js';
 import { assertBatchSets, ones } from './support.js';
 

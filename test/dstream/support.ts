@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ObjectStore } from '../../src/ports/object-store.js';
+import type { ObjectStore } from '#sluice/ports/object-store.js';
 
 /** Sorts each batch by JSON text: for keyed outputs, whose order Spark leaves unspecified. */
 export function sortedBatches<T>(batches: readonly (readonly T[])[]): T[][] {

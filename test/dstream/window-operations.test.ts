@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { memoryStreamStorage, runBatches, type DStream } from '../../src/index.js';
+import { runBatches } from 'sluice/testing';
+import { memoryStreamStorage, type DStream } from 'sluice';
 import { assertBatchSets, CountingObjectStore, ones } from './support.js';
 
 // Spark's WindowOperationsSuite (batch interval 1 s), run through the engine.

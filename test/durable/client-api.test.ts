@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { OrchestrationContext } from 'durable-functions';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { DurableApiError } from '../../src/local/durable/durable-api-error.js';
-import { createDurableRuntime, type DurableRuntime } from '../../src/local/durable/durable-runtime.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { DurableApiError } from '#local-durable/durable-api-error.js';
+import { createDurableRuntime, type DurableRuntime } from '#local-durable/durable-runtime.js';
 import { durableLib as df, functionsLib, hostFor, startTestServer, TERMINAL, TestFunctions, uniqueHub } from './fixtures.js';
 
 let azurite: Azurite;

@@ -9,10 +9,10 @@ import {
   type Decision,
   type InstanceState,
   type Work,
-} from '../../src/local/durable/episode-decision.js';
-import { EventType, historyEvent, type HistoryEvent, type RetryMark } from '../../src/local/durable/history-event.js';
-import type { InstanceRecord } from '../../src/local/durable/instance-store.js';
-import { ActionType, type OrchestratorAction, type OrchestratorOutcome } from '../../src/local/durable/orchestrator-result.js';
+} from '#local-durable/episode-decision.js';
+import { EventType, historyEvent, type HistoryEvent, type RetryMark } from '#local-durable/history-event.js';
+import type { InstanceRecord } from '#local-durable/instance-store.js';
+import { ActionType, type OrchestratorAction, type OrchestratorOutcome } from '#local-durable/orchestrator-result.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const NOW = T0 + 5000;

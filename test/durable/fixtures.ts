@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { InvocationContext } from '@azure/functions';
 import type { OrchestrationHandler } from 'durable-functions';
-import type { DurableRuntimeHost, HttpMountHandler, Invoke, RegisteredFunction } from '../../src/local/host/durable-extension-point.js';
+import type { DurableRuntimeHost, HttpMountHandler, Invoke, RegisteredFunction } from '#local-host/durable-extension-point.js';
 
 /** Test-only stand-in for the local host: named orchestrators and activities, invoked in process. */
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryEntityTable } from '../../src/adapters/memory/memory-entity-table.js';
-import { EventType, historyEvent } from '../../src/local/durable/history-event.js';
-import { InstanceStore, packHistoryRows, type InstanceRecord } from '../../src/local/durable/instance-store.js';
+import { MemoryEntityTable } from '#sluice/adapters/memory/memory-entity-table.js';
+import { EventType, historyEvent } from '#local-durable/history-event.js';
+import { InstanceStore, packHistoryRows, type InstanceRecord } from '#local-durable/instance-store.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startAzurite } from '../../src/local/azurite.js';
-import { startLocalHost } from '../../src/local/host/local-host.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { createDurableExtension, type AttachedDurableRuntime } from '../../src/local/durable/durable-extension.js';
-import type { DurableHostApi } from '../../src/local/host/durable-extension-point.js';
+import { startAzurite } from '#dev/azurite.js';
+import { startLocalHost } from '#local-host/local-host.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { createDurableExtension, type AttachedDurableRuntime } from '#local-durable/durable-extension.js';
+import type { DurableHostApi } from '#local-host/durable-extension-point.js';
 import { uniqueHub } from './fixtures.js';
 
 const APP_DIR = fileURLToPath(new URL('../../../test/durable/host-app/', import.meta.url));

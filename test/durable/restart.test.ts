@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { createDurableRuntime } from '../../src/local/durable/durable-runtime.js';
-import { EventType } from '../../src/local/durable/history-event.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { createDurableRuntime } from '#local-durable/durable-runtime.js';
+import { EventType } from '#local-durable/history-event.js';
 import { countEvents, gate, hostFor, startTestServer, TERMINAL, TestFunctions, uniqueHub } from './fixtures.js';
 
 let azurite: Azurite;

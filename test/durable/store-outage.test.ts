@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { OrchestrationContext } from 'durable-functions';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { createDurableRuntime } from '../../src/local/durable/durable-runtime.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { createDurableRuntime } from '#local-durable/durable-runtime.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { waitUntil } from '../support/wait.js';
 import { gate, hostFor, startTestServer, TERMINAL, TestFunctions, uniqueHub } from './fixtures.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { loadConfig } from '../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { devHubConfig, startDevHub, type DevHub } from '#dev-hub/dev-hub.js';
 import { waitUntil, within } from '../support/wait.js';
 import { AppChild, QUICK_STREAM_SETTINGS } from './support/app-child.js';
 import { assertExactOutputs } from './support/exact-outputs.js';

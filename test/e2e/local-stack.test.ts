@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { produce } from '../../src/local/producer.js';
-import type { Stack } from '../../src/local/stack.js';
+import { produce } from '#dev/producer.js';
+import type { Stack } from '#dev/stack.js';
 import { waitUntil } from '../support/wait.js';
 import { hubEnds, startTestStack, type StreamOutputs } from './support/stream-outputs.js';
 import { expectedWorkload, sorted } from './support/workload.js';

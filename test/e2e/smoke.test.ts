@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { startStack, type Stack } from '../../src/local/stack.js';
-import { parseSmokeOptions } from '../../src/smoke/smoke-options.js';
-import { silentLogger } from '../../src/util/log.js';
+import { startStack, type Stack } from '#dev/stack.js';
+import { parseSmokeOptions } from '../../smoke/smoke-options.js';
+import { silentLogger } from '#sluice/util/log.js';
 
-const SMOKE = fileURLToPath(new URL('../../src/smoke/smoke.js', import.meta.url));
+const SMOKE = fileURLToPath(new URL('../../smoke/smoke.js', import.meta.url));
 let stack: Stack;
 
 before(async () => {

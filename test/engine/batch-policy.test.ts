@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RestError } from '@azure/storage-blob';
-import { backoffMs, cleanupDue, decideAfterFailure, type BatchPolicySettings, type RetryState } from '../../src/scheduler/batch-policy.js';
-import { classified, classifyFailure } from '../../src/scheduler/failure-class.js';
+import { backoffMs, cleanupDue, decideAfterFailure, type BatchPolicySettings, type RetryState } from '#sluice/scheduler/batch-policy.js';
+import { classified, classifyFailure } from '#sluice/scheduler/failure-class.js';
 
 const policy: BatchPolicySettings = { permanentRetries: 2, baseDelayMs: 1000, maxDelayMs: 8000, transientLimitMs: Number.POSITIVE_INFINITY, onBatchFailure: 'stop', cleanupEvery: 10 };
 const transient = { transient: true, error: 'service unavailable' };

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { DriverLoop } from '../../src/scheduler/driver-loop.js';
-import { StreamEngine, type BatchSummary } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { DriverLoop } from '#sluice/scheduler/driver-loop.js';
+import { StreamEngine, type BatchSummary } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { waitUntil } from '../support/wait.js';
-import { MemoryLogger, silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { MemoryLogger, silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 
 const INTERVAL = 1000;
 

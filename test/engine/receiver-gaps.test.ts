@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import type { HubRangeReader } from '../../src/receiver/hub-range-reader.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { FILL_CHUNK, ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { MemoryLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import type { HubRangeReader } from '#sluice/receiver/hub-range-reader.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { FILL_CHUNK, ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { MemoryLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 const ref = { source: 'events', partition: '0' };
 const events = (from: number, to: number): ReceivedEvent[] =>

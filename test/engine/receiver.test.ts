@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { BufferedReceiver } from '../../src/receiver/buffered-receiver.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { MemoryLogger, silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import type { TableOperation } from '../../src/ports/entity-table.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { BufferedReceiver } from '#sluice/receiver/buffered-receiver.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { MemoryLogger, silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import type { TableOperation } from '#sluice/ports/entity-table.js';
 
 const events = (from: number, to: number, t0 = 0): ReceivedEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ body: `{"n":${from + i}}`, sequenceNumber: from + i, offset: String((from + i) * 10), enqueuedTime: t0 + i }));

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import type { ObjectStore } from '../../src/ports/object-store.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { READ_AHEAD } from '../../src/scheduler/task-runner.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import type { ObjectStore } from '#sluice/ports/object-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { READ_AHEAD } from '#sluice/scheduler/task-runner.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { azuriteStorage } from '../support/backends.js';
 
 let azurite: Azurite;

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import type { TableOperation } from '../../src/ports/entity-table.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { readDeadLetters } from '../../src/scheduler/dead-letter.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import type { TableOperation } from '#sluice/ports/entity-table.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { readDeadLetters } from '#sluice/scheduler/dead-letter.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { forEachBackend } from '../support/backends.js';
 import { CrashError, CrashSwitch, type CrashPoint } from '../support/crashing-storage.js';
 

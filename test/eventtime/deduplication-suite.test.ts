@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runBatches } from '../../src/local/run-batches.js';
+import { runBatches } from 'sluice/testing';
 import { assertSteps, completions, perAddData, seconds, withNoDataBatches } from './support.js';
 
 /**
@@ -55,7 +55,7 @@ test('StreamingDeduplicationWithinWatermarkSuite "deduplicate with subset of col
 });
 
 test('StreamingDeduplicationWithinWatermarkSuite "SPARK-39650": the first copy in batch order is the one kept, on a replay too', async () => {
-  const build = (s: import('../../src/dstream/dstream.js').DStream<[string, number]>) =>
+  const build = (s: import('#sluice/dstream/dstream.js').DStream<[string, number]>) =>
     s.withWatermark((r) => seconds(r[1]), '10s').dropDuplicatesWithinWatermark((r) => r[0]).records();
   const inputs = [withNoDataBatches<[string, number]>([[['a', 1]], [['a', 2], ['b', 3]], [['a', 5], ['b', 2], ['c', 9]]])];
   const straight = await runBatches({ inputs, build, batchIntervalMs: 1000 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { produce } from '../../src/local/producer.js';
-import { takeSampleEvents, TOO_LATE_MS } from '../../src/local/sample-events.js';
-import type { Stack } from '../../src/local/stack.js';
+import { produce } from '#dev/producer.js';
+import { takeSampleEvents, TOO_LATE_MS } from '#dev/sample-events.js';
+import type { Stack } from '#dev/stack.js';
 import { waitUntil } from '../support/wait.js';
 import { hubEnds, startTestStack, type StreamOutputs } from '../e2e/support/stream-outputs.js';
 

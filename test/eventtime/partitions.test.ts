@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { advanceWatermark, NO_WATERMARK } from '../../src/dstream/event-time/watermark-tracker.js';
-import { runBatches } from '../../src/local/run-batches.js';
+import { advanceWatermark, NO_WATERMARK } from '#sluice/dstream/event-time/watermark-tracker.js';
+import { runBatches } from 'sluice/testing';
 import { assertSteps, completions, seconds } from './support.js';
 
 /**
  * Multi-partition cases Structured Streaming's suites lack (Spark keeps one global maximum): a
  * lagging partition holds the watermark back, an idle one stops holding it after the timeout.
  */
-const counts = (s: import('../../src/dstream/dstream.js').DStream<number>) =>
+const counts = (s: import('#sluice/dstream/dstream.js').DStream<number>) =>
   s.withWatermark(seconds, '5s').window('10s').count().map((r): number[] => [r.start / 1000, r.value]);
 
 test('a lagging partition holds the watermark back, so its events are not called late', async () => {
@@ -80,8 +80,8 @@ test('"enqueuedTime" event time: windows by the Event Hubs enqueued time of each
 });
 
 test('late records under the "deadLetter" policy reach the dead-letter container with the reason and the watermark', async () => {
-  const { memoryStreamStorage } = await import('../../src/adapters/memory/memory-storage.js');
-  const { readDeadLetters } = await import('../../src/scheduler/dead-letter.js');
+  const { memoryStreamStorage } = await import('#sluice/adapters/memory/memory-storage.js');
+  const { readDeadLetters } = await import('#sluice/scheduler/dead-letter.js');
   const storage = memoryStreamStorage();
   await runBatches<number, number[]>({
     inputs: [[[30], [1, 31]]], storage,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseProduceArgs } from '../../src/local/produce.js';
-import { OUT_OF_ORDER_MS, takeSampleEvents, TOO_LATE_MS } from '../../src/local/sample-events.js';
+import { parseProduceArgs } from '#dev/produce.js';
+import { OUT_OF_ORDER_MS, takeSampleEvents, TOO_LATE_MS } from '#dev/sample-events.js';
 
 test('lateEvery: every nth event is moved back, alternately out of order and too late; the others are untouched', () => {
   const plain = takeSampleEvents(40, { seed: 3 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DStream } from '../../src/dstream/dstream.js';
-import { runBatches } from '../../src/local/run-batches.js';
+import type { DStream } from '#sluice/dstream/dstream.js';
+import { runBatches } from 'sluice/testing';
 import { assertSteps, completions, perAddData, seconds, withNoDataBatches } from './support.js';
 
 /**

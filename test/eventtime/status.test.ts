@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import type { DStream } from '../../src/dstream/dstream.js';
-import { runBatches } from '../../src/local/run-batches.js';
-import { batchRow } from '../../src/status/batch-row.js';
-import { streamStatus } from '../../src/status/stream-status.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { BatchLog } from '../../src/wal/batch-log.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import type { DStream } from '#sluice/dstream/dstream.js';
+import { runBatches } from 'sluice/testing';
+import { batchRow } from '#sluice/status/batch-row.js';
+import { streamStatus } from '#sluice/status/stream-status.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { BatchLog } from '#sluice/wal/batch-log.js';
 import { seconds } from './support.js';
 
 /** The status contract's event-time fields: the stream's watermark and lag, and per batch its late records and dropped copies. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { BatchInput } from '../../src/local/run-batches.js';
-import type { BatchCompleted } from '../../src/wal/wal-events.js';
+import type { BatchInput } from 'sluice/testing';
+import type { BatchCompleted } from '#sluice/wal/wal-events.js';
 import { sortedBatches } from '../dstream/support.js';
 
 /**

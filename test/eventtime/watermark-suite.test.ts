@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runBatches } from '../../src/local/run-batches.js';
+import { runBatches } from 'sluice/testing';
 import { assertSteps, completions, perAddData, seconds, withNoDataBatches } from './support.js';
 
 /**
@@ -9,7 +9,7 @@ import { assertSteps, completions, perAddData, seconds, withNoDataBatches } from
  * AddData is a batch followed by an empty one (Spark's no-data batch); event times are the
  * values in seconds, the delay 10 s and the windows 5 s, as there.
  */
-const windowCounts = (mode: 'append' | 'update') => (s: import('../../src/dstream/dstream.js').DStream<number>) =>
+const windowCounts = (mode: 'append' | 'update') => (s: import('#sluice/dstream/dstream.js').DStream<number>) =>
   s.withWatermark(seconds, '10s').window('5s').count({ outputMode: mode }).map((r) => [r.start / 1000, r.value]);
 
 test('EventTimeWatermarkSuite "append mode": a window is emitted once the watermark passes its end; later data below it is dropped', async () => {

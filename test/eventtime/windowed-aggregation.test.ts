@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runBatches } from '../../src/local/run-batches.js';
-import { windowsOf, fixedWindows } from '../../src/dstream/event-time/window-assigners.js';
+import { runBatches } from 'sluice/testing';
+import { windowsOf, fixedWindows } from '#sluice/dstream/event-time/window-assigners.js';
 import { assertSteps, perAddData, seconds, withNoDataBatches } from './support.js';
 
 /**

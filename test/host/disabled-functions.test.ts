@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLocalHost, type LocalHost } from '../../src/local/host/local-host.js';
-import { isFunctionDisabled } from '../../src/local/host/registered-functions.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { startLocalHost, type LocalHost } from '#local-host/local-host.js';
+import { isFunctionDisabled } from '#local-host/registered-functions.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { FIXTURE_APP_DIR, logCollector } from './host-test-support.js';
 
 describe('AzureWebJobs.<function>.Disabled', () => {

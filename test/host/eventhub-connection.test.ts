@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventHubConnectionOf } from '../../src/local/host/eventhub-connection.js';
-import type { RegisteredFunction } from '../../src/local/host/invoke.js';
+import { eventHubConnectionOf } from '#local-host/eventhub-connection.js';
+import type { RegisteredFunction } from '#local-host/invoke.js';
 
 const CONNECTION_STRING = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=secret';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DurableExtension, DurableHostApi } from '../../src/local/host/durable-extension-point.js';
-import { compileRoute } from '../../src/local/host/http-route.js';
-import { startLocalHost, type LocalHost } from '../../src/local/host/local-host.js';
-import { ManualClock } from '../../src/util/clock.js';
+import type { DurableExtension, DurableHostApi } from '#local-host/durable-extension-point.js';
+import { compileRoute } from '#local-host/http-route.js';
+import { startLocalHost, type LocalHost } from '#local-host/local-host.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { FIXTURE_APP_DIR, logCollector, NO_EVENT_HUBS } from './host-test-support.js';
 
 describe('route templates', () => {

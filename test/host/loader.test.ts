@@ -3,11 +3,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { resolveEntryFiles } from '../../src/local/host/entry-files.js';
-import { loadFunctionsApp } from '../../src/local/host/function-app-loader.js';
-import { startLocalHost, type LocalHost } from '../../src/local/host/local-host.js';
-import { registeredFunctions } from '../../src/local/host/registered-functions.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { resolveEntryFiles } from '#local-host/entry-files.js';
+import { loadFunctionsApp } from '#local-host/function-app-loader.js';
+import { startLocalHost, type LocalHost } from '#local-host/local-host.js';
+import { registeredFunctions } from '#local-host/registered-functions.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { callsOf, hookEvents } from '../fixtures/host-app/recorder.js';
 import { FIXTURE_APP_DIR, logCollector, NO_EVENT_HUBS } from './host-test-support.js';
 
@@ -57,7 +57,7 @@ describe('loading a v4 app through the functions-core shim', () => {
 
   test('%SETTING% references resolve from env over local.settings.json, and a missing one is an error', async () => {
     const registry = await loadFunctionsApp(FIXTURE_APP_DIR, { log: logCollector().log });
-    const { loadAppSettings } = await import('../../src/local/host/app-settings.js');
+    const { loadAppSettings } = await import('#local-host/app-settings.js');
     const settings = loadAppSettings(FIXTURE_APP_DIR, { HUB_NAME: 'from-env' });
     const functions = new Map(registeredFunctions(registry, settings).map((f) => [f.name, f]));
     assert.equal(functions.get('hello')?.trigger.route, 'greetings/{who}'); // local.settings.json

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InvocationAttempt, InvokeDetailed } from '../../src/local/host/invoke.js';
-import { invokeWithRetry, retryPolicyOf } from '../../src/local/host/retry-policy.js';
-import { ManualClock } from '../../src/util/clock.js';
+import type { InvocationAttempt, InvokeDetailed } from '#local-host/invoke.js';
+import { invokeWithRetry, retryPolicyOf } from '#local-host/retry-policy.js';
+import { ManualClock } from '#sluice/util/clock.js';
 import { waitUntil } from '../support/wait.js';
 
 test('maxRetryCount -1 retries past any count until the invocation succeeds, as the host does for Event Hubs', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { InvocationAttempt, InvokeDetailed } from '../../src/local/host/invoke.js';
-import { startLocalHost, type LocalHost } from '../../src/local/host/local-host.js';
-import { invokeWithRetry, retryPolicyOf } from '../../src/local/host/retry-policy.js';
-import { parseTimerSchedule } from '../../src/local/host/timer-schedule.js';
-import { startTimerScheduler } from '../../src/local/host/timer-scheduler.js';
-import { ManualClock, type Clock } from '../../src/util/clock.js';
+import type { InvocationAttempt, InvokeDetailed } from '#local-host/invoke.js';
+import { startLocalHost, type LocalHost } from '#local-host/local-host.js';
+import { invokeWithRetry, retryPolicyOf } from '#local-host/retry-policy.js';
+import { parseTimerSchedule } from '#local-host/timer-schedule.js';
+import { startTimerScheduler } from '#local-host/timer-scheduler.js';
+import { ManualClock, type Clock } from '#sluice/util/clock.js';
 import { calls, callsOf } from '../fixtures/host-app/recorder.js';
 import { FIXTURE_APP_DIR, logCollector, NO_EVENT_HUBS } from './host-test-support.js';
 import { waitUntil } from '../support/wait.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ATTR, EVENT } from '../../src/telemetry/telemetry-names.js';
+import { ATTR, EVENT } from '#sluice/telemetry/telemetry-names.js';
 
 const root = process.cwd();
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');

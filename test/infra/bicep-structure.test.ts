@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { readConnection } from '../../src/config/config.js';
-import { SETTING_LIST } from '../../src/config/settings.js';
+import { readConnection } from '#sluice/config/config.js';
+import { SETTING_LIST } from '#sluice/config/settings.js';
 import { INFRA_DIR, REPO_ROOT, infraFiles, modules, objectVar, outputs, params, readBicep, type BicepFile } from './support/bicep-reader.js';
 
 // Structural checks on infra/ that the Bicep compiler cannot run here: descriptions, secrets,

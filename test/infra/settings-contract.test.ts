@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig, readConnection } from '../../src/config/config.js';
-import { Broken, SETTING_LIST, type SettingSpec } from '../../src/config/settings.js';
+import { loadConfig, readConnection } from '#sluice/config/config.js';
+import { Broken, SETTING_LIST, type SettingSpec } from '#sluice/config/settings.js';
 import {
   INFRA_DIR,
   REPO_ROOT,

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { EventHubConsumerClient } from '@azure/event-hubs';
-import { devHubConfig, startDevHub, type DevHub } from '../../src/local/devhub/dev-hub.js';
-import { parseProduceArgs, DEV_HUB_CONNECTION } from '../../src/local/produce.js';
-import { produce, ProduceError, type ProduceManifest } from '../../src/local/producer.js';
-import { partitionIndexForKey } from '../../src/local/devhub/partition-key-hash.js';
+import { devHubConfig, startDevHub, type DevHub } from '#dev-hub/dev-hub.js';
+import { parseProduceArgs, DEV_HUB_CONNECTION } from '#dev/produce.js';
+import { produce, ProduceError, type ProduceManifest } from '#dev/producer.js';
+import { partitionIndexForKey } from '#dev-hub/partition-key-hash.js';
 import { receive } from '../devhub/support.js';
 
 const fast = { maxRetries: 0, timeoutInMs: 3000 };
@@ -99,7 +99,7 @@ test('CLI flags: defaults, environment and errors', () => {
   const fromEnv = parseProduceArgs(['--rate', '1', '--count', '1'], { EventHubConnection: 'Endpoint=sb://x', SLUICE_EVENTHUB_NAME: 'clicks' });
   assert.ok(!fromEnv.help && fromEnv.connectionString === 'Endpoint=sb://x' && fromEnv.eventHubName === 'clicks');
 
-  const cli = fileURLToPath(new URL('../../src/local/produce.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../packages/dev/dist/produce.js', import.meta.url));
   for (const [args, message] of [
     [['--count', '5'], /--rate is required/],
     [['--rate', 'fast', '--count', '5'], /--rate must be a positive number/],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32, takeSampleEvents } from '../../src/local/sample-events.js';
+import { mulberry32, takeSampleEvents } from '#dev/sample-events.js';
 
 test('the same seed gives the same events; another seed gives others', () => {
   const a = takeSampleEvents(200, { seed: 42 });

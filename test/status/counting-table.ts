@@ -1,4 +1,4 @@
-import type { Entity, EntityTable, RowRange, StoredEntity, TableOperation } from '../../src/ports/entity-table.js';
+import type { Entity, EntityTable, RowRange, StoredEntity, TableOperation } from '#sluice/ports/entity-table.js';
 
 /** Wraps a table and counts the rows each read returns: how "bounded" is asserted, never by timing. */
 export class CountingTable implements EntityTable {

@@ -3,14 +3,14 @@
  * what the server sends: each server type must be assignable to the page's, or this file does not
  * compile. (No test runs here; `npm run build` is the check.)
  */
-import type { BatchDetail } from '../../src/status/batch-detail.js';
-import type { BatchPage } from '../../src/status/batch-pages.js';
-import type { BatchRow } from '../../src/status/batch-row.js';
-import type { DeadLetterReport } from '../../src/status/dead-letters.js';
-import type { BatchDetailView, BatchPageView, BatchRowView, DeadLetterReportView, ReceiverReportView, StreamIndexView, StreamStatusView } from '../../src/status/page/browser/api-types.js';
-import type { ReceiverReport } from '../../src/status/receivers.js';
-import type { StreamIndexEntry } from '../../src/status/stream-index.js';
-import type { StreamStatus } from '../../src/status/stream-status.js';
+import type { BatchDetail } from '#sluice/status/batch-detail.js';
+import type { BatchPage } from '#sluice/status/batch-pages.js';
+import type { BatchRow } from '#sluice/status/batch-row.js';
+import type { DeadLetterReport } from '#sluice/status/dead-letters.js';
+import type { BatchDetailView, BatchPageView, BatchRowView, DeadLetterReportView, ReceiverReportView, StreamIndexView, StreamStatusView } from '#sluice/status/page/browser/api-types.js';
+import type { ReceiverReport } from '#sluice/status/receivers.js';
+import type { StreamIndexEntry } from '#sluice/status/stream-index.js';
+import type { StreamStatus } from '#sluice/status/stream-status.js';
 
 type Assignable<From extends To, To> = [From, To];
 

@@ -1,5 +1,5 @@
-import { MemoryEntityTable } from '../../src/adapters/memory/memory-entity-table.js';
-import type { Entity, EntityTable, RowRange, StoredEntity, TableOperation } from '../../src/ports/entity-table.js';
+import { MemoryEntityTable } from '#sluice/adapters/memory/memory-entity-table.js';
+import type { Entity, EntityTable, RowRange, StoredEntity, TableOperation } from '#sluice/ports/entity-table.js';
 
 /**
  * A table with one partition bulk-loaded read-only (sorted once, binary-searched), the rest an

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import type { BatchPage } from '../../src/status/batch-pages.js';
-import type { BatchDetail } from '../../src/status/batch-detail.js';
-import type { DeadLetterReport } from '../../src/status/dead-letters.js';
-import type { ReceiverReport } from '../../src/status/receivers.js';
-import { createStatusApi, type StatusApi } from '../../src/status/status-api.js';
-import type { StreamStatus } from '../../src/status/stream-status.js';
-import type { StreamIndexEntry } from '../../src/status/stream-index.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import type { BatchPage } from '#sluice/status/batch-pages.js';
+import type { BatchDetail } from '#sluice/status/batch-detail.js';
+import type { DeadLetterReport } from '#sluice/status/dead-letters.js';
+import type { ReceiverReport } from '#sluice/status/receivers.js';
+import { createStatusApi, type StatusApi } from '#sluice/status/status-api.js';
+import type { StreamStatus } from '#sluice/status/stream-status.js';
+import type { StreamIndexEntry } from '#sluice/status/stream-index.js';
 import { BATCH_MS, BLOCK_MS, MALFORMED_BODY, produceStream, START, STREAM, type ProducedStream } from './stream-fixture.js';
 
 async function get<T>(api: StatusApi, url: string): Promise<{ status: number; body: T; headers: Record<string, string> }> {

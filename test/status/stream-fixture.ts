@@ -1,13 +1,13 @@
-import { StreamingContext } from '../../src/dstream/streaming-context.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
-import { BlockStore } from '../../src/receiver/block-store.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { ReliableReceiver } from '../../src/receiver/reliable-receiver.js';
-import { StreamEngine } from '../../src/scheduler/stream-engine.js';
-import type { DriverState, StreamHandle } from '../../src/status/status-ports.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
-import { CheckpointStore } from '../../src/wal/checkpoint-store.js';
+import { StreamingContext } from '#sluice/dstream/streaming-context.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BlockStore } from '#sluice/receiver/block-store.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { ReliableReceiver } from '#sluice/receiver/reliable-receiver.js';
+import { StreamEngine } from '#sluice/scheduler/stream-engine.js';
+import type { DriverState, StreamHandle } from '#sluice/status/status-ports.js';
+import { ManualClock } from '#sluice/util/clock.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 
 export const STREAM = 'orders';
 export const BATCH_MS = 2000;

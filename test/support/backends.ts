@@ -1,9 +1,9 @@
 import { after, before, describe } from 'node:test';
-import { azureStreamStorage } from '../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../src/adapters/azure/storage-clients.js';
-import { memoryStreamStorage } from '../../src/adapters/memory/memory-storage.js';
-import { startAzurite, type Azurite } from '../../src/local/azurite.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { memoryStreamStorage } from '#sluice/adapters/memory/memory-storage.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 export interface Backend {
   readonly name: 'memory' | 'azurite';

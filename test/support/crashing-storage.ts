@@ -1,6 +1,6 @@
-import type { EntityTable, TableOperation } from '../../src/ports/entity-table.js';
-import type { ObjectStore } from '../../src/ports/object-store.js';
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import type { EntityTable, TableOperation } from '#sluice/ports/entity-table.js';
+import type { ObjectStore } from '#sluice/ports/object-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 /** Thrown when the simulated process dies; everything it would do afterwards fails the same way. */
 export class CrashError extends Error {

@@ -1,4 +1,4 @@
-import type { StreamStorage } from '../../src/ports/stream-storage.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 /**
  * Wraps a stream's stores so that task partial writes throw `error()` while `state.failing` is set:

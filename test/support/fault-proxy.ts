@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { mulberry32 } from '../../src/local/sample-events.js';
+import { mulberry32 } from '#dev/sample-events.js';
 
 /**
  * What the proxy can do to one request. `reject` answers 503 ServerBusy before the request

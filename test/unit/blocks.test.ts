@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeBlock, encodeBlock } from '../../src/receiver/block-codec.js';
-import { cutBlocks } from '../../src/receiver/block-generator.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { planTasks } from '../../src/scheduler/task-planner.js';
-import type { BatchAllocated } from '../../src/wal/wal-events.js';
+import { decodeBlock, encodeBlock } from '#sluice/receiver/block-codec.js';
+import { cutBlocks } from '#sluice/receiver/block-generator.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { planTasks } from '#sluice/scheduler/task-planner.js';
+import type { BatchAllocated } from '#sluice/wal/wal-events.js';
 
 const event = (seq: number, t: number, body: string | Uint8Array = `e${seq}`): ReceivedEvent => ({ body, sequenceNumber: seq, offset: String(seq * 100), enqueuedTime: t });
 

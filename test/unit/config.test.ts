@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, readConnection, readLocalSettings } from '../../src/config/config.js';
-import { parseDuration } from '../../src/config/duration.js';
-import { Broken, SETTING_LIST } from '../../src/config/settings.js';
+import { ConfigError, loadConfig, readConnection, readLocalSettings } from '#sluice/config/config.js';
+import { parseDuration } from '#sluice/config/duration.js';
+import { Broken, SETTING_LIST } from '#sluice/config/settings.js';
 
 function problemsOf(env: Record<string, string>): string {
   try {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { SumMetricData } from '@opentelemetry/sdk-metrics';
-import { OtelBatchTelemetry } from '../../src/telemetry/otel-batch-telemetry.js';
-import { ATTR, EVENT, METRIC } from '../../src/telemetry/telemetry-names.js';
+import { OtelBatchTelemetry } from '#sluice/telemetry/otel-batch-telemetry.js';
+import { ATTR, EVENT, METRIC } from '#sluice/telemetry/telemetry-names.js';
 import { captureOtel } from '../support/otel-capture.js';
 
 test('events lost to retention reach Application Insights as an error record and a counter per partition', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runBatches } from '../../src/index.js';
+import { runBatches } from 'sluice/testing';
 
 const sorted = <T>(batches: T[][]): T[][] => batches.map((b) => [...b].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { SETTING_LIST } from '../../src/config/settings.js';
+import { SETTING_LIST } from '#sluice/config/settings.js';
 
 const root = new URL('../../../', import.meta.url);
 const configuration = readFileSync(new URL('docs/configuration.md', root), 'utf8');

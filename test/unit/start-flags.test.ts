@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-const start = fileURLToPath(new URL('../../src/local/start.js', import.meta.url));
+const start = fileURLToPath(new URL('../../../packages/dev/dist/start.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [start, ...args], { encoding: 'utf8', timeout: 20_000 });
 
 test('npm start: a bad flag value names the flag and the rule, and exits 2 before starting anything', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { byKey } from '../../src/dstream/operators/combine-node.js';
-import type { StreamNode } from '../../src/dstream/node.js';
-import type { ReceivedEvent } from '../../src/receiver/received-event.js';
-import { TaskStage } from '../../src/scheduler/task-stage.js';
+import { byKey } from '#sluice/dstream/operators/combine-node.js';
+import type { StreamNode } from '#sluice/dstream/node.js';
+import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import { TaskStage } from '#sluice/scheduler/task-stage.js';
 
 const ref = { source: 'events', partition: '0' };
 const event = (body: string, seq: number): ReceivedEvent => ({ body, sequenceNumber: seq, offset: String(seq), enqueuedTime: seq });

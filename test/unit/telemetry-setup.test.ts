@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { SumMetricData } from '@opentelemetry/sdk-metrics';
-import { readAppInsights } from '../../src/config/config.js';
-import { OtelBatchTelemetry } from '../../src/telemetry/otel-batch-telemetry.js';
-import { ATTR, METRIC } from '../../src/telemetry/telemetry-names.js';
+import { readAppInsights } from '#sluice/config/config.js';
+import { OtelBatchTelemetry } from '#sluice/telemetry/otel-batch-telemetry.js';
+import { ATTR, METRIC } from '#sluice/telemetry/telemetry-names.js';
 import { captureOtel } from '../support/otel-capture.js';
 
 test('the Application Insights connection is read as the Bicep sets it: connection string plus the identity that signs in', () => {

@@ -1,10 +1,10 @@
-import { azureStreamStorage } from '../../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../../src/adapters/azure/storage-clients.js';
-import { loadConfig } from '../../../src/config/config.js';
-import { startAzurite, type Azurite } from '../../../src/local/azurite.js';
-import { devHubConfig, startDevHub, type DevHub } from '../../../src/local/devhub/dev-hub.js';
-import { produce, type ProduceManifest } from '../../../src/local/producer.js';
-import { mulberry32 } from '../../../src/local/sample-events.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import { loadConfig } from '#sluice/config/config.js';
+import { startAzurite, type Azurite } from '#dev/azurite.js';
+import { devHubConfig, startDevHub, type DevHub } from '#dev-hub/dev-hub.js';
+import { produce, type ProduceManifest } from '#dev/producer.js';
+import { mulberry32 } from '#dev/sample-events.js';
 import { AppChild } from '../../e2e/support/app-child.js';
 import { expireOwnerships, hubEnds, StreamOutputs } from '../../e2e/support/stream-outputs.js';
 import { FaultProxy, type FaultRates } from '../../support/fault-proxy.js';

@@ -7,8 +7,8 @@
  * to stop dead at a freeze point; E2E_REPORT_RSS_MS to print the RSS every so often.
  * Stdout protocol, one line each: `READY <json>`, `FROZEN <detail>`, `RSS <bytes>`.
  */
-import { startStack } from '../../../src/local/stack.js';
-import type { Logger } from '../../../src/util/log.js';
+import { startStack } from '#dev/stack.js';
+import type { Logger } from '#sluice/util/log.js';
 import { FreezeSwitch, isFreezePoint } from './freeze-switch.js';
 
 const storageConnectionString = process.env['E2E_STORAGE'];

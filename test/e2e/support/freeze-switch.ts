@@ -1,6 +1,6 @@
-import type { Entity, EntityTable, RowRange, TableOperation } from '../../../src/ports/entity-table.js';
-import type { ObjectStore } from '../../../src/ports/object-store.js';
-import type { StreamStorage } from '../../../src/ports/stream-storage.js';
+import type { Entity, EntityTable, RowRange, TableOperation } from '#sluice/ports/entity-table.js';
+import type { ObjectStore } from '#sluice/ports/object-store.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 
 /** Where an app process stops dead, each right after a write that has reached storage. */
 export const FREEZE_POINTS = ['blocks-stored', 'task-partial', 'sink-written', 'batch-completed'] as const;

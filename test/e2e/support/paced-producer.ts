@@ -1,6 +1,6 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { sendAll } from '../../../src/local/producer.js';
-import { takeSampleEvents } from '../../../src/local/sample-events.js';
+import { sendAll } from '#dev/producer.js';
+import { takeSampleEvents } from '#dev/sample-events.js';
 
 /**
  * Sends the first `count` seeded sample events in rounds, each only when the test asks: the test

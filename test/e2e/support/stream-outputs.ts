@@ -1,15 +1,15 @@
 import { ContainerClient } from '@azure/storage-blob';
-import { readDeadLetters, type DeadLetter } from '../../../src/scheduler/dead-letter.js';
-import { azureStreamStorage } from '../../../src/adapters/azure/azure-storage.js';
-import { storageClients } from '../../../src/adapters/azure/storage-clients.js';
-import type { DevHub } from '../../../src/local/devhub/dev-hub.js';
-import { startStack, type Stack } from '../../../src/local/stack.js';
-import { silentLogger } from '../../../src/util/log.js';
-import { CHECKPOINT_CONTAINER } from '../../../src/local/host/eventhub-trigger.js';
-import type { StreamStorage } from '../../../src/ports/stream-storage.js';
-import { BatchLog } from '../../../src/wal/batch-log.js';
-import { CheckpointStore } from '../../../src/wal/checkpoint-store.js';
-import type { BatchRecord } from '../../../src/wal/wal-events.js';
+import { readDeadLetters, type DeadLetter } from '#sluice/scheduler/dead-letter.js';
+import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
+import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
+import type { DevHub } from '#dev-hub/dev-hub.js';
+import { startStack, type Stack } from '#dev/stack.js';
+import { silentLogger } from '#sluice/util/log.js';
+import { CHECKPOINT_CONTAINER } from '#local-host/eventhub-trigger.js';
+import type { StreamStorage } from '#sluice/ports/stream-storage.js';
+import { BatchLog } from '#sluice/wal/batch-log.js';
+import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
+import type { BatchRecord } from '#sluice/wal/wal-events.js';
 
 /** Reads what a stream wrote, as a user of the outputs would, and whether it has drained. */
 export class StreamOutputs {

@@ -1,4 +1,4 @@
-import { sampleEvents } from '../../../src/local/sample-events.js';
+import { sampleEvents } from '#dev/sample-events.js';
 
 /** What a seeded producer run sent, recomputed from the seed: the expected outputs. */
 export interface Workload {

@@ -1,0 +1,3 @@
+/** `@sluice/local-host`: a local Azure Functions host for Node v4-model apps, and its durable extension point. */
+export * from './local-host.js';
+export type * from './durable-extension-point.js';
