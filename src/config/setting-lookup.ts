@@ -1,6 +1,8 @@
 import { SETTINGS, type SettingKey, type SettingSpec } from './settings.js';
 import { SettingIndex, sharedSettingName, streamSettingName, streamSegments, type Env } from './setting-names.js';
 
+type Hit = { readonly name: string; readonly value: string };
+
 /** Which level of the lookup gave a value. */
 export type SettingSource = 'stream' | 'shared' | 'legacy' | 'default';
 
@@ -37,11 +39,10 @@ export function resolveStreamSettings(stream: string, env: Env): ResolvedSetting
         problems.push(`${hit.name}=${JSON.stringify(hit.value)} is invalid: ${spec.key} is one per app, not per stream; set ${sharedSettingName(spec)}`);
       }
     }
-    const shared = index.find([sharedSettingName(spec)]);
     const legacy = env[spec.legacyName];
-    const levels: [SettingSource, { name: string; value: string }[]][] = [
-      ...(spec.scope === 'stream' ? [['stream', perStream] as [SettingSource, typeof perStream]] : []),
-      ['shared', shared],
+    const levels: readonly (readonly [SettingSource, readonly Hit[]])[] = [
+      ['stream', spec.scope === 'stream' ? perStream : []],
+      ['shared', index.find([sharedSettingName(spec)])],
       ['legacy', legacy !== undefined && legacy.trim() !== '' ? [{ name: spec.legacyName, value: legacy }] : []],
     ];
     const level = levels.find(([, hits]) => hits.length > 0);

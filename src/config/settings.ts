@@ -3,9 +3,11 @@ import { parseDuration } from './duration.js';
 import { parseSize } from './size.js';
 
 /**
- * Every app setting Sluice reads, with its default and rule: the one source of truth. The config
- * module parses these, the settings table in docs/configuration.md and local.settings.example.json are checked
- * against them, and so is the Bicep in infra/ (see test/unit/settings-contract.test.ts).
+ * Every app setting Sluice reads, with its key, scope, default and rule: the one source of truth.
+ * A stream reads `Sluice__Streams__<stream>__<key>`, then `Sluice__<key>`, then the legacy name
+ * (see setting-lookup.ts). The config module parses these; the settings table in
+ * docs/configuration.md, local.settings.example.json and the Bicep in infra/ are checked against
+ * them (test/unit/readme-settings.test.ts, test/infra/settings-contract.test.ts).
  */
 export interface SettingSpec<T> {
   /** The hierarchical key (PascalCase): the app setting is `Sluice__<key>`, or `Sluice__Streams__<stream>__<key>` for one stream. */
