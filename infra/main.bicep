@@ -77,7 +77,7 @@ param throughputUnits int = 1
 // test/infra/settings-contract.test.ts)
 // ---------------------------------------------------------------------------------------------
 
-@description('SLUICE_STREAM_NAME: name of the single stream of an app that does not name its streams in code (lowercase letters, digits and hyphens, up to 40).')
+@description('Sluice__StreamName: name of the one stream of an app that names none in code (lowercase letters, digits and hyphens, up to 40).')
 @minLength(1)
 @maxLength(40)
 param streamName string = 'pageviews'
@@ -136,6 +136,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 // deploy-time values here, so the storage module can take container names from this object
 // without waiting for other deployments.
 var sluiceSettings = {
+  Sluice__StreamName: streamName
   Sluice__EventHubName: eventHubName
   Sluice__ConsumerGroup: consumerGroupName
   Sluice__GapConsumerGroup: 'auto'
@@ -167,12 +168,10 @@ var sluiceSettings = {
 
 // Settings today's functions/ still read by their SLUICE_* names: the receiver and the supervisor
 // bind %SLUICE_EVENTHUB_NAME%, %SLUICE_CONSUMER_GROUP% and %SLUICE_SUPERVISOR_SCHEDULE% (the host
-// resolves a binding's %name% against the setting of exactly that name, see
-// Azure/azure-webjobs-sdk DefaultNameResolver.cs), and the app takes its one stream's name from
-// SLUICE_STREAM_NAME. Each carries the value above, so the two names cannot disagree;
-// test/infra/settings-contract.test.ts says when one is no longer read.
+// resolves a binding's %name% against the setting of that name, see Azure/azure-webjobs-sdk
+// DefaultNameResolver.cs). Each carries the value above, so the two names cannot disagree;
+// test/infra/settings-contract.test.ts says when one is no longer bound.
 var legacySettings = {
-  SLUICE_STREAM_NAME: streamName
   SLUICE_EVENTHUB_NAME: sluiceSettings.Sluice__EventHubName
   SLUICE_CONSUMER_GROUP: sluiceSettings.Sluice__ConsumerGroup
   SLUICE_SUPERVISOR_SCHEDULE: sluiceSettings.Sluice__SupervisorSchedule

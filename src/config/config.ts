@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { streamNameRule } from './azure-names.js';
 import { ConfigError } from './config-error.js';
 import { formatDuration } from './duration.js';
-import { describeValue, resolveStreamSettings, type SettingValue } from './setting-lookup.js';
+import { describeValue, resolveAppSetting, resolveStreamSettings, type SettingValue, type StreamSettingKey } from './setting-lookup.js';
 import type { Env } from './setting-names.js';
-import { Broken, LEGACY_STREAM_NAME, SETTINGS, type OnBatchFailure, type ReceiverMode, type SettingKey, type SettingSpec, type StartingPosition } from './settings.js';
+import { Broken, SETTINGS, type OnBatchFailure, type ReceiverMode, type SettingKey, type SettingSpec, type StartingPosition } from './settings.js';
 import { settingNameProblems } from './unknown-settings.js';
 
 /** The parsed type of one setting. */
@@ -47,7 +47,7 @@ export interface SluiceConfig {
 
 export { ConfigError } from './config-error.js';
 export type { Env } from './setting-names.js';
-export type { SettingSource, SettingValue } from './setting-lookup.js';
+export type { SettingSource, SettingValue, StreamSettingKey } from './setting-lookup.js';
 export { streamsInSettings } from './unknown-settings.js';
 
 /**
@@ -64,23 +64,22 @@ export function loadStreamConfig(stream: string, env: Env = settingsEnvironment(
 }
 
 /**
- * The single stream of an app configured before streams were registered in code: its name from
- * SLUICE_STREAM_NAME, then the same lookup as loadStreamConfig. Also reports Sluice__ names that
+ * The one stream of an app that registers none in code: its name from Sluice__StreamName (or the
+ * legacy SLUICE_STREAM_NAME), then the same lookup as loadStreamConfig. Also reports Sluice__ names that
  * match nothing, since this one stream is all the app registers.
  */
 export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
-  const problems: string[] = [];
-  const given = env[LEGACY_STREAM_NAME.legacyName];
-  const raw = given === undefined || given.trim() === '' ? LEGACY_STREAM_NAME.default : given;
-  const parsed = LEGACY_STREAM_NAME.parse(raw);
-  if (parsed instanceof Broken) problems.push(`${LEGACY_STREAM_NAME.legacyName}=${JSON.stringify(raw)} is invalid: ${parsed.rule}`);
-  const stream = parsed instanceof Broken ? LEGACY_STREAM_NAME.default : parsed;
+  const name = resolveAppSetting(SETTINGS.streamName, env);
+  const problems = [...name.problems];
+  const parsed = SETTINGS.streamName.parse(name.value.raw);
+  if (parsed instanceof Broken) problems.push(`${describeValue(name.value)} is invalid: ${parsed.rule}`);
+  const stream = parsed instanceof Broken ? SETTINGS.streamName.default : parsed;
   problems.push(...settingNameProblems([stream], env));
   return buildConfig(stream, env, problems);
 }
 
 /** For each setting of a stream, the app setting its value came from (the status page, config dumps). */
-export function settingSources(stream: string, env: Env = settingsEnvironment()): Readonly<Record<SettingKey, SettingValue>> {
+export function settingSources(stream: string, env: Env = settingsEnvironment()): Readonly<Record<StreamSettingKey, SettingValue>> {
   return resolveStreamSettings(stream, env).values;
 }
 
@@ -96,7 +95,7 @@ export function checkSettingNames(registered: readonly string[], env: Env = sett
 function buildConfig(stream: string, env: Env, earlier: readonly string[]): SluiceConfig {
   const resolved = resolveStreamSettings(stream, env);
   const problems = [...earlier, ...resolved.problems];
-  function read<K extends SettingKey>(field: K): SettingType<K> {
+  function read<K extends StreamSettingKey>(field: K): SettingType<K> {
     const spec = SETTINGS[field] as SettingSpec<SettingType<K>>;
     const v = resolved.values[field];
     const value = spec.parse(v.raw);
@@ -144,7 +143,7 @@ function buildConfig(stream: string, env: Env, earlier: readonly string[]): Slui
 }
 
 /** Rules between settings; each names every setting involved. Runs on values that parsed. */
-function crossSettingProblems(config: SluiceConfig, values: Readonly<Record<SettingKey, SettingValue>>): string[] {
+function crossSettingProblems(config: SluiceConfig, values: Readonly<Record<StreamSettingKey, SettingValue>>): string[] {
   const problems: string[] = [];
   if (config.batchIntervalMs % config.blockIntervalMs !== 0) {
     // Blame the batch interval unless only the block interval was set.
@@ -161,7 +160,7 @@ function crossSettingProblems(config: SluiceConfig, values: Readonly<Record<Sett
         'whose readers lock other readers out of each partition',
     );
   }
-  const containers: readonly [SettingKey, string][] = [
+  const containers: readonly [StreamSettingKey, string][] = [
     ['blocksContainer', config.containers.blocks],
     ['partialsContainer', config.containers.partials],
     ['stateContainer', config.containers.state],

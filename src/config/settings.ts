@@ -92,31 +92,40 @@ function positiveInt(at: Placement, name: string, def: string, max: number, desc
   });
 }
 
+/** A byte size within [min, max], each given as bytes and as the text the rule shows. */
+function size(at: Placement, name: string, def: string, min: [number, string], max: [number, string], description: string): SettingSpec<number> {
+  const rule = `a size from ${min[1]} to ${max[1]}: bytes, or a number with KB, MB, KiB or MiB`;
+  return spec({
+    ...at, name, default: def, rule, description, tunable: false,
+    parse: (raw) => {
+      const n = parseSize(raw);
+      return n !== undefined && n >= min[0] && n <= max[0] ? n : new Broken(rule);
+    },
+  });
+}
+
 export type ReceiverMode = 'reliable' | 'unreliable';
 export type OnBatchFailure = 'stop' | 'skip';
 export type StartingPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'enqueuedTime'; time: number };
 
 const startingPositionRule = '"earliest", "latest", or an ISO 8601 enqueued time such as "2026-11-23T10:00:00Z"';
 
-/**
- * The one stream of an app configured before streams were registered in code: loadConfig reads it
- * and then the stream's settings. With sluiceApp().stream({ name }) the name given in code replaces it.
- */
-export const LEGACY_STREAM_NAME: SettingSpec<string> = spec<string>({
-  key: 'StreamName', scope: 'app',
-  name: 'SLUICE_STREAM_NAME', default: 'pageviews', tunable: true,
-  rule: 'lowercase letters, digits and hyphens, 1 to 40 characters, starting with a letter or digit',
-  description: 'Name of the stream: prefixes its blobs and WAL keys, and names its driver (sluice-<name>).',
-  parse: (raw) => {
-    const broken = streamNameRule(raw);
-    return broken ? new Broken(broken) : raw;
-  },
-});
 
 // Scopes. A stream-scoped setting may differ per stream; an app-scoped one is one value per
 // Functions app, each for the reason beside it. Every stream-scoped value is read per stream by
 // its driver or receiver, so nothing else forces it to be shared.
 export const SETTINGS = {
+  // App: the name of the one stream of an app that registers none in code (loadConfig). An app that
+  // registers its streams with sluiceApp().stream({ name }) names them there and ignores this.
+  streamName: spec<string>({
+    key: 'StreamName', scope: 'app', name: 'SLUICE_STREAM_NAME', default: 'pageviews', tunable: true,
+    rule: 'lowercase letters, digits and hyphens, 1 to 40 characters, starting with a letter or digit',
+    description: 'Name of the one stream of an app that names none in code: prefixes its blobs and WAL keys, and names its driver (sluice-<name>).',
+    parse: (raw) => {
+      const broken = streamNameRule(raw);
+      return broken ? new Broken(broken) : raw;
+    },
+  }),
   eventHubName: spec<string>({
     key: 'EventHubName', scope: 'stream', name: 'SLUICE_EVENTHUB_NAME', default: 'pageviews', tunable: false,
     rule: '1 to 256 characters: letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit',
@@ -140,15 +149,8 @@ export const SETTINGS = {
   receiverMode: oneOf<ReceiverMode>({ key: 'ReceiverMode', scope: 'stream' }, 'SLUICE_RECEIVER_WAL', 'reliable', ['reliable', 'unreliable'],
     'reliable: the receiver returns only after blocks, WAL records and checkpoint are durable. unreliable: it buffers in memory and flushes every block interval (faster, loses the buffer on a crash). "true"/"false" are accepted as in spark.streaming.receiver.writeAheadLog.enable.',
     true, { true: 'reliable', false: 'unreliable' }),
-  maxBlockBytes: spec<number>({
-    key: 'MaxBlockBytes', scope: 'stream', name: 'SLUICE_MAX_BLOCK_BYTES', default: '1MiB', tunable: false,
-    rule: 'a size from 1KiB to 64MiB: bytes, or a number with KB, MB, KiB or MiB',
-    description: 'A block is cut when its encoded size would pass this.',
-    parse: (raw) => {
-      const n = parseSize(raw);
-      return n !== undefined && n >= 1024 && n <= 64 * 1024 ** 2 ? n : new Broken('a size from 1KiB to 64MiB: bytes, or a number with KB, MB, KiB or MiB');
-    },
-  }),
+  maxBlockBytes: size({ key: 'MaxBlockBytes', scope: 'stream' }, 'SLUICE_MAX_BLOCK_BYTES', '1MiB', [1024, '1KiB'], [64 * 1024 ** 2, '64MiB'],
+    'A block is cut when its encoded size would pass this.'),
   maxTasksPerBatch: positiveInt({ key: 'MaxTasksPerBatch', scope: 'stream' }, 'SLUICE_MAX_TASKS_PER_BATCH', '8', 256, 'Most task activities a batch fans out to; blocks are spread over them in order.', true),
   // App: the storage lifecycle rule that deletes old blocks is one rule on the one blocks container,
   // so a per-stream retention longer than it would lose blocks a replay still needs.
@@ -194,15 +196,8 @@ export const SETTINGS = {
   }),
   maxEventsPerPartition: positiveInt({ key: 'MaxEventsPerPartition', scope: 'stream' }, 'SLUICE_MAX_EVENTS_PER_PARTITION', '100000', 100_000_000,
     'Most events one batch takes from a partition (Spark\'s maxRatePerPartition); the rest waits for the next batches. A batch always takes at least one whole block.', false),
-  maxBytesPerPartition: spec<number>({
-    key: 'MaxBytesPerPartition', scope: 'stream', name: 'SLUICE_MAX_BYTES_PER_PARTITION', default: '32MiB', tunable: false,
-    rule: 'a size from 64KiB to 1GiB: bytes, or a number with KB, MB, KiB or MiB',
-    description: 'Most block bytes one batch takes from a partition; the rest waits for the next batches. A batch always takes at least one whole block.',
-    parse: (raw) => {
-      const n = parseSize(raw);
-      return n !== undefined && n >= 64 * 1024 && n <= 1024 ** 3 ? n : new Broken('a size from 64KiB to 1GiB: bytes, or a number with KB, MB, KiB or MiB');
-    },
-  }),
+  maxBytesPerPartition: size({ key: 'MaxBytesPerPartition', scope: 'stream' }, 'SLUICE_MAX_BYTES_PER_PARTITION', '32MiB', [64 * 1024, '64KiB'], [1024 ** 3, '1GiB'],
+    'Most block bytes one batch takes from a partition; the rest waits for the next batches. A batch always takes at least one whole block.'),
   // App: containers and tables are created by infra (and the lifecycle rule targets the blocks
   // container); blob names and table keys carry the stream name, so the streams of an app share them.
   blocksContainer: named({ key: 'BlocksContainer', scope: 'app' }, 'SLUICE_BLOCKS_CONTAINER', 'sluice-blocks', 'Blob container for received blocks.', containerNameRule),

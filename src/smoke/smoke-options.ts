@@ -1,5 +1,5 @@
 import { parseDuration } from '../config/duration.js';
-import { LEGACY_STREAM_NAME, SETTINGS } from '../config/settings.js';
+import { SETTINGS } from '../config/settings.js';
 
 /** Where the deployed stream is, and how to reach it: Entra ID or connection strings. */
 export type SmokeTarget =
@@ -25,7 +25,7 @@ export const SMOKE_USAGE = `Usage: npm run smoke -- <options>
   or connection strings:
     --eventhub-connection <cs> --storage-connection <cs> [--hub <name>] [--app-url <url>]
   and:
-    --stream <name>        the stream (SLUICE_STREAM_NAME; default ${LEGACY_STREAM_NAME.default})
+    --stream <name>        the stream (SLUICE_STREAM_NAME; default ${SETTINGS.streamName.default})
     --seed <n>             seed of the workload (default 1)
     --count <n>            page views in the workload (default 200)
     --timeout <duration>   how long to wait for the batches, e.g. 5m (default 5m)
@@ -71,7 +71,7 @@ export function parseSmokeOptions(argv: readonly string[], env: Readonly<Record<
     target,
     ...(appUrl !== undefined && { appUrl: appUrl.replace(/\/+$/, '') }),
     ...(functionKey && { functionKey }),
-    stream: opt('--stream') ?? LEGACY_STREAM_NAME.default,
+    stream: opt('--stream') ?? SETTINGS.streamName.default,
     seed: int('--seed', 1, 0),
     count: int('--count', 200, 1),
     timeoutMs,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkSettingNames, loadConfig, readConnection } from '../../src/config/config.js';
 import { parseSettingName, sharedSettingName } from '../../src/config/setting-names.js';
-import { Broken, LEGACY_STREAM_NAME, SETTING_LIST, SETTINGS, type SettingSpec } from '../../src/config/settings.js';
+import { Broken, SETTING_LIST, SETTINGS, type SettingSpec } from '../../src/config/settings.js';
 import {
   INFRA_DIR,
   REPO_ROOT,
@@ -104,7 +104,7 @@ describe('settings contract: SETTING_LIST <-> infra/main.bicep', () => {
   });
 
   it('every SLUICE_* and Sluice__ name in infra/ is a setting\'s legacy or app-wide name', () => {
-    const legacy = new Set([...SETTING_LIST.map((s) => s.legacyName), LEGACY_STREAM_NAME.legacyName]);
+    const legacy = new Set(SETTING_LIST.map((s) => s.legacyName));
     const shared = new Set(SETTING_LIST.map(named));
     for (const path of [...infraFiles('.bicep'), ...infraFiles('.json')]) {
       const text = readFileSync(path, 'utf8');
@@ -125,13 +125,6 @@ describe('settings contract: SETTING_LIST <-> infra/main.bicep', () => {
   it('each SLUICE_* name the Bicep keeps carries its setting\'s value and is still read by the app', () => {
     const sources = appSources();
     for (const [name, expr] of legacySettings) {
-      if (name === LEGACY_STREAM_NAME.legacyName) {
-        const used = paramsReferenced(expr);
-        assert.equal(used.length, 1, `legacySettings.${name} should be one param (now: ${expr})`);
-        assert.equal(mainParams.get(used[0]!)!.defaultExpr, `'${LEGACY_STREAM_NAME.default}'`, `param ${used[0]} should default to ${LEGACY_STREAM_NAME.default}`);
-        assert.match(sources, /\bloadConfig\(/, `nothing in functions/ or src/app/ calls loadConfig, which reads ${name}: remove it from legacySettings`);
-        continue;
-      }
       const spec = SETTING_LIST.find((s) => s.legacyName === name);
       assert.ok(spec, `legacySettings.${name} is no setting's legacy name`);
       assert.equal(expr, `sluiceSettings.${named(spec)}`, `legacySettings.${name} must be sluiceSettings.${named(spec)}, so the two names cannot disagree`);
@@ -270,7 +263,7 @@ describe('settings contract: local.settings.example.json', () => {
     assert.deepEqual(sluiceKeys, [...SETTING_LIST.map(named), ...legacySettings.keys()].sort());
     for (const s of SETTING_LIST) assert.equal(values[named(s)], s.default, `${named(s)} should be ${JSON.stringify(s.default)}`);
     for (const name of legacySettings.keys()) {
-      const spec = [...SETTING_LIST, LEGACY_STREAM_NAME].find((s) => s.legacyName === name)!;
+      const spec = SETTING_LIST.find((s) => s.legacyName === name)!;
       assert.equal(values[name], spec.default, `${name} should be its default ${JSON.stringify(spec.default)}`);
     }
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig, readConnection, readLocalSettings } from '../../src/config/config.js';
 import { parseDuration } from '../../src/config/duration.js';
-import { Broken, LEGACY_STREAM_NAME, SETTING_LIST } from '../../src/config/settings.js';
+import { Broken, SETTING_LIST } from '../../src/config/settings.js';
 
 function problemsOf(env: Record<string, string>): string {
   try {
@@ -29,7 +29,7 @@ test('defaults: 10 s batches, 200 ms blocks, reliable receiver', () => {
 });
 
 test('every setting default passes its own rule', () => {
-  for (const s of [...SETTING_LIST, LEGACY_STREAM_NAME]) assert.ok(!(s.parse(s.default) instanceof Broken), `${s.name} default ${s.default}`);
+  for (const s of SETTING_LIST) assert.ok(!(s.parse(s.default) instanceof Broken), `${s.name} default ${s.default}`);
   assert.ok(SETTING_LIST.length >= 18);
 });
 

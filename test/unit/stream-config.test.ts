@@ -42,7 +42,8 @@ describe('loadStreamConfig: the lookup order', () => {
     assert.deepEqual(sources.maxTasksPerBatch, { key: 'MaxTasksPerBatch', source: 'shared', setting: 'Sluice__MaxTasksPerBatch', raw: '4' });
     assert.deepEqual(sources.onBatchFailure, { key: 'OnBatchFailure', source: 'legacy', setting: 'SLUICE_ON_BATCH_FAILURE', raw: 'skip' });
     assert.deepEqual(sources.blockIntervalMs, { key: 'BlockInterval', source: 'default', raw: '200ms' });
-    assert.deepEqual(Object.keys(sources).sort(), Object.keys(SETTINGS).sort());
+    // Every setting but the name of an app's one stream, which for a registered stream is the name in code.
+    assert.deepEqual(Object.keys(sources).sort(), Object.keys(SETTINGS).filter((k) => k !== 'streamName').sort());
   });
 
   it('an empty value counts as not set and the next level answers', () => {
@@ -197,6 +198,18 @@ describe('loadConfig: the single stream configured with SLUICE_ names', () => {
   it('new names override the legacy ones for that stream', () => {
     assert.equal(loadConfig({ ...legacy, Sluice__Streams__clicks__BatchInterval: '4s' }).batchIntervalMs, 4_000);
     assert.equal(loadConfig({ ...legacy, Sluice__BatchInterval: '3s', SLUICE_BLOCK_INTERVAL: '' }).batchIntervalMs, 3_000);
+  });
+
+  it('the one stream\'s name comes from Sluice__StreamName, else SLUICE_STREAM_NAME, and is one per app', () => {
+    assert.equal(loadConfig({ Sluice__StreamName: 'orders', SLUICE_STREAM_NAME: 'clicks' }).streamName, 'orders');
+    assert.equal(loadConfig({ SLUICE_STREAM_NAME: 'clicks' }).streamName, 'clicks');
+    assert.match(problemsOf(() => loadConfig({ Sluice__StreamName: 'Orders!' })), /Sluice__StreamName="Orders!" is invalid: a stream name has 1 to 40 characters/);
+    assert.match(
+      problemsOf(() => loadStreamConfig('orders', { Sluice__Streams__orders__StreamName: 'x' })),
+      /Sluice__Streams__orders__StreamName="x" is invalid: StreamName is one per app, not per stream; set Sluice__StreamName/,
+    );
+    // A registered stream's name is the one in code, whatever the settings say.
+    assert.equal(loadStreamConfig('orders', { Sluice__StreamName: 'clicks' }).streamName, 'orders');
   });
 
   it('reports settings for a stream other than SLUICE_STREAM_NAME, and a bad stream name with the rest', () => {
