@@ -11,6 +11,10 @@ import { settingNameProblems } from './unknown-settings.js';
 /** The parsed type of one setting. */
 type SettingType<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
 
+export { ConfigError } from './config-error.js';
+export type { Env } from './setting-names.js';
+export type { SettingSource, SettingValue, StreamSettingKey } from './setting-lookup.js';
+export { streamsInSettings } from './unknown-settings.js';
 
 /** How to reach a storage account or Event Hubs namespace: a connection string, or Entra ID. */
 export type Connection =
@@ -18,6 +22,7 @@ export type Connection =
   | { kind: 'identity'; blobServiceUri?: string; tableServiceUri?: string; fullyQualifiedNamespace?: string; clientId?: string };
 
 export interface SluiceConfig {
+  /** The name given in code (loadStreamConfig), or the app's StreamName setting (loadConfig). */
   streamName: string;
   eventHubName: string;
   consumerGroup: string;
@@ -45,11 +50,6 @@ export interface SluiceConfig {
   storageConnectionName: string;
 }
 
-export { ConfigError } from './config-error.js';
-export type { Env } from './setting-names.js';
-export type { SettingSource, SettingValue, StreamSettingKey } from './setting-lookup.js';
-export { streamsInSettings } from './unknown-settings.js';
-
 /**
  * Reads one stream's settings (app settings in Azure; local.settings.json's Values locally, merged
  * by settingsEnvironment): for a stream-scoped setting `Sluice__Streams__<stream>__<Key>`, else the
@@ -65,12 +65,13 @@ export function loadStreamConfig(stream: string, env: Env = settingsEnvironment(
 
 /**
  * The one stream of an app that registers none in code: its name from Sluice__StreamName (or the
- * legacy SLUICE_STREAM_NAME), then the same lookup as loadStreamConfig. Also reports Sluice__ names that
- * match nothing, since this one stream is all the app registers.
+ * legacy SLUICE_STREAM_NAME), then the same lookup as loadStreamConfig. Also reports Sluice__
+ * names that match nothing, since this one stream is all the app registers.
  */
 export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
+  // Ambiguous spellings of the name are reported by buildConfig's lookup, with the rest.
   const name = resolveAppSetting(SETTINGS.streamName, env);
-  const problems = [...name.problems];
+  const problems: string[] = [];
   const parsed = SETTINGS.streamName.parse(name.value.raw);
   if (parsed instanceof Broken) problems.push(`${describeValue(name.value)} is invalid: ${parsed.rule}`);
   const stream = parsed instanceof Broken ? SETTINGS.streamName.default : parsed;

@@ -6,9 +6,12 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /**
  * The app-settings names of Sluice's hierarchical settings. `__` is the hierarchy delimiter that
  * both Windows and Linux app settings accept (learn.microsoft.com, "App settings reference for
- * Azure Functions": `:` works on Windows only), and the one .NET configuration maps to `:`
- * (the host resolves a binding's `%Sluice:BatchInterval%` with `IConfiguration[name]`, see
- * Azure/azure-webjobs-sdk src/Microsoft.Azure.WebJobs.Host/DefaultNameResolver.cs).
+ * Azure Functions": `:` works on Windows only). A binding's `%name%` is looked up by the host as
+ * the environment variable of exactly that name, or with `:` written `__`
+ * (Azure/azure-webjobs-sdk src/Microsoft.Azure.WebJobs.Host/DefaultNameResolver.cs reads
+ * IConfiguration[name]; Azure/azure-functions-host
+ * src/WebJobs.Script/Config/ScriptEnvironmentVariablesConfigurationSource.cs serves it), so a
+ * binding sees none of the fallbacks below: code that binds per-stream values resolves them first.
  */
 export const SETTINGS_ROOT = 'Sluice';
 const STREAMS = 'Streams';

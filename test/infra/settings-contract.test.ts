@@ -134,12 +134,12 @@ describe('settings contract: SETTING_LIST <-> infra/main.bicep', () => {
 
   it('every %setting% a binding in functions/ names is set in the app settings', () => {
     const deployed = deployedSettings();
-    // The host looks a binding's %name% up in its configuration, where `__` in a setting name
-    // reads as `:` and case does not matter (Azure/azure-webjobs-sdk DefaultNameResolver.cs).
-    const folded = new Set(Object.keys(deployed).map((k) => k.replace(/__/g, ':').toLowerCase()));
+    // The host looks a binding's %name% up as the environment variable of exactly that name, or
+    // with `:` written `__` (Azure/azure-webjobs-sdk DefaultNameResolver.cs, Azure/azure-functions-host
+    // src/WebJobs.Script/Config/ScriptEnvironmentVariablesConfigurationSource.cs): no case folding.
     const bound = [...appSources().matchAll(/'%([A-Za-z0-9_:]+)%'/g)].map((m) => m[1]!);
     assert.ok(bound.length > 0, 'no %setting% binding found in functions/ or src/app/: revisit this check');
-    for (const name of bound) assert.ok(folded.has(name.replace(/__/g, ':').toLowerCase()), `a binding names %${name}%, which the Bicep does not set`);
+    for (const name of bound) assert.ok(name in deployed || name.replace(/:/g, '__') in deployed, `a binding names %${name}%, which the Bicep does not set`);
   });
 
   it('tunable settings are Bicep params whose defaults give the SETTINGS default', () => {
