@@ -6,7 +6,7 @@ import { formatDuration } from './duration.js';
 import { describeValue, resolveAppSetting, resolveStreamSettings, type SettingValue, type StreamSettingKey } from './setting-lookup.js';
 import type { Env } from './setting-names.js';
 import { Broken, SETTINGS, type OnBatchFailure, type ReceiverMode, type SettingKey, type SettingSpec, type StartingPosition } from './settings.js';
-import { settingNameProblems } from './unknown-settings.js';
+import { settingNameProblems, streamKeyProblems } from './unknown-settings.js';
 
 /** The parsed type of one setting. */
 type SettingType<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
@@ -95,7 +95,7 @@ export function checkSettingNames(registered: readonly string[], env: Env = sett
 
 function buildConfig(stream: string, env: Env, earlier: readonly string[]): SluiceConfig {
   const resolved = resolveStreamSettings(stream, env);
-  const problems = [...earlier, ...resolved.problems];
+  const problems = [...earlier, ...resolved.problems, ...streamKeyProblems(stream, env)];
   function read<K extends StreamSettingKey>(field: K): SettingType<K> {
     const spec = SETTINGS[field] as SettingSpec<SettingType<K>>;
     const v = resolved.values[field];

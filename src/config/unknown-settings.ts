@@ -18,8 +18,10 @@ export function streamsInSettings(env: Env): string[] {
 
 /**
  * Sluice__ names that match nothing: a stream this app does not register (a typo such as
- * "ordrs" would otherwise leave "orders" on its defaults without a word), or a key that is not a
- * setting. Each problem names the settings. Checked once per app, with every registered stream.
+ * "ordrs" would otherwise leave "orders" on its defaults without a word), a shared key that is
+ * not a setting, or a name of neither shape. Each problem names the settings. Checked once per
+ * app, with every registered stream; a registered stream's own names are checked when it loads
+ * (streamKeyProblems).
  */
 export function settingNameProblems(registered: readonly string[], env: Env): string[] {
   const problems: string[] = [];
@@ -31,11 +33,10 @@ export function settingNameProblems(registered: readonly string[], env: Env): st
       problems.push(`${name} is not a Sluice setting name: use Sluice__<Key>, or Sluice__Streams__<stream>__<Key> for one stream`);
       continue;
     }
-    if (!KNOWN_KEYS.has(parsed.key.toLowerCase())) {
-      problems.push(`${name} names no Sluice setting: "${parsed.key}" is not a setting key (see docs/configuration.md)`);
+    if (parsed.kind === 'shared') {
+      if (!KNOWN_KEYS.has(parsed.key.toLowerCase())) problems.push(unknownKey(name, parsed.key));
       continue;
     }
-    if (parsed.kind !== 'stream') continue;
     const stream = streamOfSegment(parsed.segment);
     if (!registered.includes(stream)) strays.set(stream, [...(strays.get(stream) ?? []), name]);
   }
@@ -44,4 +45,20 @@ export function settingNameProblems(registered: readonly string[], env: Env): st
     problems.push(`settings name stream "${stream}", which this app does not register (it registers ${known}): ${names.join(', ')}`);
   }
   return problems;
+}
+
+/** `Sluice__Streams__<stream>__<Key>` names of this stream whose key is not a setting. */
+export function streamKeyProblems(stream: string, env: Env): string[] {
+  const problems: string[] = [];
+  for (const name of new SettingIndex(env).names().sort()) {
+    const parsed = parseSettingName(name);
+    if (parsed?.kind === 'stream' && streamOfSegment(parsed.segment) === stream && !KNOWN_KEYS.has(parsed.key.toLowerCase())) {
+      problems.push(unknownKey(name, parsed.key));
+    }
+  }
+  return problems;
+}
+
+function unknownKey(name: string, key: string): string {
+  return `${name} names no Sluice setting: "${key}" is not a setting key (see docs/configuration.md)`;
 }

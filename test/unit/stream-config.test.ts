@@ -168,8 +168,12 @@ describe('settings that name no registered stream or no setting', () => {
   });
 
   it('a key that is not a setting, and a malformed name, are errors naming them', () => {
-    const msg = problemsOf(() => checkSettingNames(['orders'], { Sluice__Streams__orders__BatchIntervall: '5s', Sluice__BlockSize: '1', Sluice__Streams__orders: 'x', 'Sluice__Streams__orders__Batch__Interval': '1s' }));
-    assert.match(msg, /Sluice__Streams__orders__BatchIntervall names no Sluice setting: "BatchIntervall" is not a setting key/);
+    const env2 = { Sluice__Streams__orders__BatchIntervall: '5s', Sluice__BlockSize: '1', Sluice__Streams__orders: 'x', 'Sluice__Streams__orders__Batch__Interval': '1s' };
+    // A registered stream's own misspelt key stops that stream when it loads, and only it.
+    assert.match(problemsOf(() => loadStreamConfig('orders', env2)), /Sluice__Streams__orders__BatchIntervall names no Sluice setting: "BatchIntervall" is not a setting key/);
+    assert.doesNotThrow(() => loadStreamConfig('clicks', { Sluice__Streams__orders__BatchIntervall: '5s' }));
+    const msg = problemsOf(() => checkSettingNames(['orders'], env2));
+    assert.doesNotMatch(msg, /BatchIntervall/);
     assert.match(msg, /Sluice__BlockSize names no Sluice setting/);
     assert.match(msg, /Sluice__Streams__orders is not a Sluice setting name/);
     assert.match(msg, /Sluice__Streams__orders__Batch__Interval is not a Sluice setting name/);
@@ -214,6 +218,8 @@ describe('loadConfig: the single stream configured with SLUICE_ names', () => {
 
   it('reports settings for a stream other than SLUICE_STREAM_NAME, and a bad stream name with the rest', () => {
     assert.match(problemsOf(() => loadConfig({ ...legacy, Sluice__Streams__pageviews__BatchInterval: '5s' })), /settings name stream "pageviews", which this app does not register \(it registers "clicks"\)/);
+    const typo = problemsOf(() => loadConfig({ ...legacy, Sluice__Streams__clicks__BatchIntervall: '5s' }));
+    assert.equal(typo.match(/Sluice__Streams__clicks__BatchIntervall names no Sluice setting/g)?.length, 1, typo);
     const msg = problemsOf(() => loadConfig({ SLUICE_STREAM_NAME: 'My Stream', SLUICE_WAL_TABLE: '1abc' }));
     assert.match(msg, /SLUICE_STREAM_NAME="My Stream" is invalid/);
     assert.match(msg, /SLUICE_WAL_TABLE="1abc" is invalid/);
