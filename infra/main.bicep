@@ -77,41 +77,41 @@ param throughputUnits int = 1
 // test/infra/settings-contract.test.ts)
 // ---------------------------------------------------------------------------------------------
 
-@description('SLUICE_STREAM_NAME: name of the stream (lowercase letters, digits and hyphens, up to 40).')
+@description('Sluice__StreamName: name of the one stream of an app that names none in code (lowercase letters, digits and hyphens, up to 40).')
 @minLength(1)
 @maxLength(40)
 param streamName string = 'pageviews'
 
-@description('SLUICE_BATCH_INTERVAL: one batch per interval, e.g. "10s"; a multiple of the block interval.')
+@description('Sluice__BatchInterval: one batch per interval, e.g. "10s"; a multiple of the block interval.')
 param batchInterval string = '10s'
 
-@description('SLUICE_BLOCK_INTERVAL: enqueued time per block, e.g. "200ms". Each block costs a blob write and a table transaction.')
+@description('Sluice__BlockInterval: enqueued time per block, e.g. "200ms". Each block costs a blob write and a table transaction.')
 param blockInterval string = '200ms'
 
-@description('SLUICE_RECEIVER_WAL: reliable (return only after blocks are durable) or unreliable (buffer in memory).')
+@description('Sluice__ReceiverMode: reliable (return only after blocks are durable) or unreliable (buffer in memory).')
 @allowed([
   'reliable'
   'unreliable'
 ])
 param receiverWal string = 'reliable'
 
-@description('SLUICE_MAX_TASKS_PER_BATCH: most task activities one batch fans out to.')
+@description('Sluice__MaxTasksPerBatch: most task activities one batch fans out to.')
 @minValue(1)
 @maxValue(256)
 param maxTasksPerBatch int = 8
 
 // Whole days, because the lifecycle rule counts in days; the setting gets "<n>d".
-@description('SLUICE_BLOCK_RETENTION in days: blocks kept after their batch; also the lifecycle rule that deletes old blocks.')
+@description('Sluice__BlockRetention in days: blocks kept after their batch; also the lifecycle rule that deletes old blocks.')
 @minValue(1)
 param blockRetentionDays int = 7
 
-@description('SLUICE_WAL_RETENTION: how long WAL records of completed batches stay, e.g. "7d".')
+@description('Sluice__WalRetention: how long WAL records of completed batches stay, e.g. "7d".')
 param walRetention string = '7d'
 
-@description('SLUICE_STARTING_POSITION: where a partition with no checkpoint starts: earliest, latest, or an ISO 8601 time.')
+@description('Sluice__StartingPosition: where a partition with no checkpoint starts: earliest, latest, or an ISO 8601 time.')
 param startingPosition string = 'earliest'
 
-@description('SLUICE_ON_BATCH_FAILURE: stop (keep the data for a replay) or skip a batch that fails after retries.')
+@description('Sluice__OnBatchFailure: stop (keep the data for a replay) or skip a batch that fails after retries.')
 @allowed([
   'stop'
   'skip'
@@ -130,39 +130,51 @@ var tags = {
 var consumerGroupName = 'sluice'
 var deploymentContainerName = 'app-package-${resourceToken}'
 
-// Every Sluice setting (SETTING_LIST) as the app will see it. Non-tunable ones keep their
+// Every Sluice setting (SETTING_LIST) under its app-wide name Sluice__<Key>; a stream of the app
+// may override a stream-scoped one with Sluice__Streams__<stream>__<Key>. Non-tunable ones keep their
 // defaults; the hub and consumer group are the names the eventhubs module creates. Only
 // deploy-time values here, so the storage module can take container names from this object
 // without waiting for other deployments.
 var sluiceSettings = {
-  SLUICE_STREAM_NAME: streamName
-  SLUICE_EVENTHUB_NAME: eventHubName
-  SLUICE_CONSUMER_GROUP: consumerGroupName
-  SLUICE_GAP_CONSUMER_GROUP: 'auto'
-  SLUICE_BATCH_INTERVAL: batchInterval
-  SLUICE_BLOCK_INTERVAL: blockInterval
-  SLUICE_RECEIVER_WAL: receiverWal
-  SLUICE_MAX_BLOCK_BYTES: '1MiB'
-  SLUICE_MAX_TASKS_PER_BATCH: string(maxTasksPerBatch)
-  SLUICE_BLOCK_RETENTION: '${blockRetentionDays}d'
-  SLUICE_WAL_RETENTION: walRetention
-  SLUICE_STARTING_POSITION: startingPosition
-  SLUICE_ON_BATCH_FAILURE: onBatchFailure
-  SLUICE_SUPERVISOR_SCHEDULE: '0 */1 * * * *'
-  SLUICE_ACTIVITY_RETRIES: '3'
-  SLUICE_IDLE_PARTITION_TIMEOUT: '1m'
-  SLUICE_RETRY_MAX_DELAY: '5m'
-  SLUICE_TRANSIENT_RETRY_LIMIT: 'unlimited'
-  SLUICE_MAX_EVENTS_PER_PARTITION: '100000'
-  SLUICE_MAX_BYTES_PER_PARTITION: '32MiB'
-  SLUICE_BLOCKS_CONTAINER: 'sluice-blocks'
-  SLUICE_PARTIALS_CONTAINER: 'sluice-partials'
-  SLUICE_STATE_CONTAINER: 'sluice-state'
-  SLUICE_OUTPUT_CONTAINER: 'sluice-output'
-  SLUICE_DEADLETTER_CONTAINER: 'sluice-deadletter'
-  SLUICE_WAL_TABLE: 'sluicewal'
-  SLUICE_OUTPUT_TABLE: 'sluiceoutput'
-  SLUICE_STORAGE_CONNECTION: 'AzureWebJobsStorage'
+  Sluice__StreamName: streamName
+  Sluice__EventHubName: eventHubName
+  Sluice__ConsumerGroup: consumerGroupName
+  Sluice__GapConsumerGroup: 'auto'
+  Sluice__BatchInterval: batchInterval
+  Sluice__BlockInterval: blockInterval
+  Sluice__ReceiverMode: receiverWal
+  Sluice__MaxBlockBytes: '1MiB'
+  Sluice__MaxTasksPerBatch: string(maxTasksPerBatch)
+  Sluice__BlockRetention: '${blockRetentionDays}d'
+  Sluice__WalRetention: walRetention
+  Sluice__StartingPosition: startingPosition
+  Sluice__OnBatchFailure: onBatchFailure
+  Sluice__SupervisorSchedule: '0 */1 * * * *'
+  Sluice__ActivityRetries: '3'
+  Sluice__IdlePartitionTimeout: '1m'
+  Sluice__RetryMaxDelay: '5m'
+  Sluice__TransientRetryLimit: 'unlimited'
+  Sluice__MaxEventsPerPartition: '100000'
+  Sluice__MaxBytesPerPartition: '32MiB'
+  Sluice__BlocksContainer: 'sluice-blocks'
+  Sluice__PartialsContainer: 'sluice-partials'
+  Sluice__StateContainer: 'sluice-state'
+  Sluice__OutputContainer: 'sluice-output'
+  Sluice__DeadLetterContainer: 'sluice-deadletter'
+  Sluice__WalTable: 'sluicewal'
+  Sluice__OutputTable: 'sluiceoutput'
+  Sluice__StorageConnection: 'AzureWebJobsStorage'
+}
+
+// Settings today's functions/ still read by their SLUICE_* names: the receiver and the supervisor
+// bind %SLUICE_EVENTHUB_NAME%, %SLUICE_CONSUMER_GROUP% and %SLUICE_SUPERVISOR_SCHEDULE% (the host
+// resolves a binding's %name% against the setting of that name, see Azure/azure-webjobs-sdk
+// DefaultNameResolver.cs). Each carries the value above, so the two names cannot disagree;
+// test/infra/settings-contract.test.ts says when one is no longer bound.
+var legacySettings = {
+  SLUICE_EVENTHUB_NAME: sluiceSettings.Sluice__EventHubName
+  SLUICE_CONSUMER_GROUP: sluiceSettings.Sluice__ConsumerGroup
+  SLUICE_SUPERVISOR_SCHEDULE: sluiceSettings.Sluice__SupervisorSchedule
 }
 
 // The Event Hubs extension decides where a partition without a checkpoint starts, so the
@@ -204,18 +216,18 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [
-      sluiceSettings.SLUICE_BLOCKS_CONTAINER
-      sluiceSettings.SLUICE_PARTIALS_CONTAINER
-      sluiceSettings.SLUICE_STATE_CONTAINER
-      sluiceSettings.SLUICE_OUTPUT_CONTAINER
-      sluiceSettings.SLUICE_DEADLETTER_CONTAINER
+      sluiceSettings.Sluice__BlocksContainer
+      sluiceSettings.Sluice__PartialsContainer
+      sluiceSettings.Sluice__StateContainer
+      sluiceSettings.Sluice__OutputContainer
+      sluiceSettings.Sluice__DeadLetterContainer
       deploymentContainerName
     ]
     tableNames: [
-      sluiceSettings.SLUICE_WAL_TABLE
-      sluiceSettings.SLUICE_OUTPUT_TABLE
+      sluiceSettings.Sluice__WalTable
+      sluiceSettings.Sluice__OutputTable
     ]
-    blocksContainerName: sluiceSettings.SLUICE_BLOCKS_CONTAINER
+    blocksContainerName: sluiceSettings.Sluice__BlocksContainer
     blockRetentionDays: blockRetentionDays
   }
 }
@@ -287,7 +299,7 @@ module functionApp 'app/function.bicep' = {
     deploymentContainerName: deploymentContainerName
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    appSettings: union(sluiceSettings, hostSettings)
+    appSettings: union(sluiceSettings, legacySettings, hostSettings)
   }
   // The host starts as soon as the app exists; its identity must already hold its roles, or
   // the first trigger listeners fail with 403 until the app restarts.

@@ -55,7 +55,7 @@ param eventHubFullyQualifiedNamespace string
 @description('Application Insights component the app sends telemetry to.')
 param applicationInsightsName string
 
-@description('Sluice settings (SLUICE_*) and host overrides, built in main.bicep.')
+@description('Sluice settings (Sluice__*, and the SLUICE_* names functions/ still reads) and host overrides, built in main.bicep.')
 param appSettings object
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {

@@ -51,7 +51,9 @@ test('a duration like "10x" names the setting, the value and the rule', () => {
 
 test('a batch interval that is not a multiple of the block interval is rejected', () => {
   const msg = problemsOf({ SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '300ms' });
-  assert.match(msg, /SLUICE_BATCH_INTERVAL="1s" is invalid: the batch interval must be a multiple of SLUICE_BLOCK_INTERVAL \(300ms\)/);
+  assert.match(msg, /SLUICE_BATCH_INTERVAL="1s" is invalid: the batch interval \(1s\) must be a multiple of the block interval \(300ms\); see SLUICE_BLOCK_INTERVAL="300ms"/);
+  // Only the block interval set: it is the one blamed, and the default batch interval is named as such.
+  assert.match(problemsOf({ SLUICE_BLOCK_INTERVAL: '300ms' }), /SLUICE_BLOCK_INTERVAL="300ms" is invalid: .*; see BatchInterval \(not set, default "10s"\)/);
 });
 
 test('container names break Azure rules: which rule is said', () => {
@@ -88,7 +90,7 @@ test('all problems are reported in one error', () => {
 });
 
 test('two settings naming one container is an error', () => {
-  assert.match(problemsOf({ SLUICE_STATE_CONTAINER: 'sluice-blocks' }), /container "sluice-blocks" is named by two/);
+  assert.match(problemsOf({ SLUICE_STATE_CONTAINER: 'sluice-blocks' }), /BlocksContainer \(not set, default "sluice-blocks"\) and SLUICE_STATE_CONTAINER="sluice-blocks" name the same container "sluice-blocks"/);
 });
 
 test('local.settings.json Values are read; a broken file is a clear error', () => {

@@ -14,6 +14,7 @@ export { DriverLoop, type DriverLoopOptions } from './scheduler/driver-loop.js';
 export type { DeadLetter } from './scheduler/dead-letter.js';
 export { loadConfig, readConnection, ConfigError, type SluiceConfig, type Connection } from './config/config.js';
 export { SETTINGS, SETTING_LIST } from './config/settings.js';
+export { checkSettingNames, loadStreamConfig, settingSources, settingsEnvironment, streamsInSettings, type SettingSource, type SettingValue } from './config/config.js';
 export type { Duration } from './config/duration.js';
 export type { ObjectStore } from './ports/object-store.js';
 export type { EntityTable, Entity } from './ports/entity-table.js';

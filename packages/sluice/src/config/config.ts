@@ -1,9 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { streamNameRule } from './azure-names.js';
+import { ConfigError } from './config-error.js';
 import { formatDuration } from './duration.js';
-import { Broken, SETTINGS, type OnBatchFailure, type ReceiverMode, type SettingSpec, type StartingPosition } from './settings.js';
+import { describeValue, resolveAppSetting, resolveStreamSettings, type SettingValue, type StreamSettingKey } from './setting-lookup.js';
+import type { Env } from './setting-names.js';
+import { Broken, SETTINGS, type OnBatchFailure, type ReceiverMode, type SettingKey, type SettingSpec, type StartingPosition } from './settings.js';
+import { settingNameProblems, streamKeyProblems } from './unknown-settings.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+/** The parsed type of one setting. */
+type SettingType<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
+
+export { ConfigError } from './config-error.js';
+export type { Env } from './setting-names.js';
+export type { SettingSource, SettingValue, StreamSettingKey } from './setting-lookup.js';
+export { streamsInSettings } from './unknown-settings.js';
 
 /** How to reach a storage account or Event Hubs namespace: a connection string, or Entra ID. */
 export type Connection =
@@ -11,6 +22,7 @@ export type Connection =
   | { kind: 'identity'; blobServiceUri?: string; tableServiceUri?: string; fullyQualifiedNamespace?: string; clientId?: string };
 
 export interface SluiceConfig {
+  /** The name given in code (loadStreamConfig), or the app's StreamName setting (loadConfig). */
   streamName: string;
   eventHubName: string;
   consumerGroup: string;
@@ -38,76 +50,131 @@ export interface SluiceConfig {
   storageConnectionName: string;
 }
 
-/** One error for every broken setting, each line naming the setting, its value and the rule. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid Sluice configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
+/**
+ * Reads one stream's settings (app settings in Azure; local.settings.json's Values locally, merged
+ * by settingsEnvironment): for a stream-scoped setting `Sluice__Streams__<stream>__<Key>`, else the
+ * app's `Sluice__<Key>`, else the legacy `SLUICE_*` name, else the default; app-scoped settings
+ * skip the first. `stream` is the name given in code. This module is the only reader of the
+ * environment. Throws one ConfigError naming every broken setting, its value and the rule.
+ */
+export function loadStreamConfig(stream: string, env: Env = settingsEnvironment()): SluiceConfig {
+  const broken = streamNameRule(stream);
+  if (broken) throw new ConfigError([`stream "${stream}" (the name given in code) is invalid: ${broken}`]);
+  return buildConfig(stream, env, []);
 }
 
 /**
- * Reads every Sluice setting from the environment (app settings in Azure; local.settings.json's
- * Values locally, merged by settingsEnvironment). This module is the only reader of the environment.
+ * The one stream of an app that registers none in code: its name from Sluice__StreamName (or the
+ * legacy SLUICE_STREAM_NAME), then the same lookup as loadStreamConfig. Also reports Sluice__
+ * names that match nothing, since this one stream is all the app registers.
  */
 export function loadConfig(env: Env = settingsEnvironment()): SluiceConfig {
+  // Ambiguous spellings of the name are reported by buildConfig's lookup, with the rest.
+  const name = resolveAppSetting(SETTINGS.streamName, env);
   const problems: string[] = [];
-  function read<T>(s: SettingSpec<T>): T {
-    const given = env[s.name];
-    const raw = given === undefined || given.trim() === '' ? s.default : given;
-    const value = s.parse(raw);
+  const parsed = SETTINGS.streamName.parse(name.value.raw);
+  if (parsed instanceof Broken) problems.push(`${describeValue(name.value)} is invalid: ${parsed.rule}`);
+  const stream = parsed instanceof Broken ? SETTINGS.streamName.default : parsed;
+  problems.push(...settingNameProblems([stream], env));
+  return buildConfig(stream, env, problems);
+}
+
+/** For each setting of a stream, the app setting its value came from (the status page, config dumps). */
+export function settingSources(stream: string, env: Env = settingsEnvironment()): Readonly<Record<StreamSettingKey, SettingValue>> {
+  return resolveStreamSettings(stream, env).values;
+}
+
+/**
+ * Throws a ConfigError when Sluice__ settings name a stream the app does not register, a key that
+ * is not a setting, or a malformed name: the app calls it once with every stream it registers.
+ */
+export function checkSettingNames(registered: readonly string[], env: Env = settingsEnvironment()): void {
+  const problems = settingNameProblems(registered, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+function buildConfig(stream: string, env: Env, earlier: readonly string[]): SluiceConfig {
+  const resolved = resolveStreamSettings(stream, env);
+  const problems = [...earlier, ...resolved.problems, ...streamKeyProblems(stream, env)];
+  function read<K extends StreamSettingKey>(field: K): SettingType<K> {
+    const spec = SETTINGS[field] as SettingSpec<SettingType<K>>;
+    const v = resolved.values[field];
+    const value = spec.parse(v.raw);
     if (value instanceof Broken) {
-      problems.push(`${s.name}=${JSON.stringify(raw)} is invalid: ${value.rule}`);
-      return s.parse(s.default) as T;
+      problems.push(`${describeValue(v)} is invalid: ${value.rule}`);
+      return spec.parse(spec.default) as SettingType<K>;
     }
     return value;
   }
   const config: SluiceConfig = {
-    streamName: read(SETTINGS.streamName),
-    eventHubName: read(SETTINGS.eventHubName),
-    consumerGroup: read(SETTINGS.consumerGroup),
-    gapConsumerGroup: read(SETTINGS.gapConsumerGroup),
-    batchIntervalMs: read(SETTINGS.batchIntervalMs),
-    blockIntervalMs: read(SETTINGS.blockIntervalMs),
-    receiverMode: read(SETTINGS.receiverMode),
-    maxBlockBytes: read(SETTINGS.maxBlockBytes),
-    maxTasksPerBatch: read(SETTINGS.maxTasksPerBatch),
-    blockRetentionMs: read(SETTINGS.blockRetentionMs),
-    walRetentionMs: read(SETTINGS.walRetentionMs),
-    startingPosition: read(SETTINGS.startingPosition),
-    onBatchFailure: read(SETTINGS.onBatchFailure),
-    supervisorSchedule: read(SETTINGS.supervisorSchedule),
-    activityRetries: read(SETTINGS.activityRetries),
-    idlePartitionTimeoutMs: read(SETTINGS.idlePartitionTimeoutMs),
-    retryMaxDelayMs: read(SETTINGS.retryMaxDelayMs),
-    transientRetryLimitMs: read(SETTINGS.transientRetryLimitMs),
-    maxEventsPerPartition: read(SETTINGS.maxEventsPerPartition),
-    maxBytesPerPartition: read(SETTINGS.maxBytesPerPartition),
+    streamName: stream,
+    eventHubName: read('eventHubName'),
+    consumerGroup: read('consumerGroup'),
+    gapConsumerGroup: read('gapConsumerGroup'),
+    batchIntervalMs: read('batchIntervalMs'),
+    blockIntervalMs: read('blockIntervalMs'),
+    receiverMode: read('receiverMode'),
+    maxBlockBytes: read('maxBlockBytes'),
+    maxTasksPerBatch: read('maxTasksPerBatch'),
+    blockRetentionMs: read('blockRetentionMs'),
+    walRetentionMs: read('walRetentionMs'),
+    startingPosition: read('startingPosition'),
+    onBatchFailure: read('onBatchFailure'),
+    supervisorSchedule: read('supervisorSchedule'),
+    activityRetries: read('activityRetries'),
+    idlePartitionTimeoutMs: read('idlePartitionTimeoutMs'),
+    retryMaxDelayMs: read('retryMaxDelayMs'),
+    transientRetryLimitMs: read('transientRetryLimitMs'),
+    maxEventsPerPartition: read('maxEventsPerPartition'),
+    maxBytesPerPartition: read('maxBytesPerPartition'),
     containers: {
-      blocks: read(SETTINGS.blocksContainer),
-      partials: read(SETTINGS.partialsContainer),
-      state: read(SETTINGS.stateContainer),
-      output: read(SETTINGS.outputContainer),
-      deadLetter: read(SETTINGS.deadLetterContainer),
+      blocks: read('blocksContainer'),
+      partials: read('partialsContainer'),
+      state: read('stateContainer'),
+      output: read('outputContainer'),
+      deadLetter: read('deadLetterContainer'),
     },
-    tables: { wal: read(SETTINGS.walTable), output: read(SETTINGS.outputTable) },
-    storageConnectionName: read(SETTINGS.storageConnection),
+    tables: { wal: read('walTable'), output: read('outputTable') },
+    storageConnectionName: read('storageConnection'),
   };
-  if (problems.length === 0 && config.batchIntervalMs % config.blockIntervalMs !== 0) {
-    problems.push(
-      `${SETTINGS.batchIntervalMs.name}=${JSON.stringify(formatDuration(config.batchIntervalMs))} is invalid: ` +
-        `the batch interval must be a multiple of ${SETTINGS.blockIntervalMs.name} (${formatDuration(config.blockIntervalMs)})`,
-    );
-  }
+  problems.push(...crossSettingProblems(config, resolved.values));
   if (config.gapConsumerGroup === 'auto') config.gapConsumerGroup = config.consumerGroup === '$Default' ? 'sluice-gaps' : '$Default';
-  else if (config.gapConsumerGroup === config.consumerGroup) {
-    problems.push(`${SETTINGS.gapConsumerGroup.name}=${JSON.stringify(config.gapConsumerGroup)} is invalid: it must differ from ${SETTINGS.consumerGroup.name}, whose readers lock other readers out of each partition`);
-  }
-  const containers = Object.values(config.containers);
-  const clash = containers.find((c, i) => containers.indexOf(c) !== i);
-  if (clash) problems.push(`container "${clash}" is named by two SLUICE_*_CONTAINER settings: each container holds one kind of data`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Rules between settings; each names every setting involved. Runs on values that parsed. */
+function crossSettingProblems(config: SluiceConfig, values: Readonly<Record<StreamSettingKey, SettingValue>>): string[] {
+  const problems: string[] = [];
+  if (config.batchIntervalMs % config.blockIntervalMs !== 0) {
+    // Blame the batch interval unless only the block interval was set.
+    const [blamed, other] = values.batchIntervalMs.source === 'default' && values.blockIntervalMs.source !== 'default'
+      ? [values.blockIntervalMs, values.batchIntervalMs] : [values.batchIntervalMs, values.blockIntervalMs];
+    problems.push(
+      `${describeValue(blamed)} is invalid: the batch interval (${formatDuration(config.batchIntervalMs)}) must be a multiple of ` +
+        `the block interval (${formatDuration(config.blockIntervalMs)}); see ${describeValue(other)}`,
+    );
+  }
+  if (config.gapConsumerGroup !== 'auto' && config.gapConsumerGroup === config.consumerGroup) {
+    problems.push(
+      `${describeValue(values.gapConsumerGroup)} is invalid: it must differ from the consumer group, ${describeValue(values.consumerGroup)}, ` +
+        'whose readers lock other readers out of each partition',
+    );
+  }
+  const containers: readonly [StreamSettingKey, string][] = [
+    ['blocksContainer', config.containers.blocks],
+    ['partialsContainer', config.containers.partials],
+    ['stateContainer', config.containers.state],
+    ['outputContainer', config.containers.output],
+    ['deadLetterContainer', config.containers.deadLetter],
+  ];
+  const seen = new Map<string, SettingValue>();
+  for (const [field, name] of containers) {
+    const first = seen.get(name);
+    if (first) problems.push(`${describeValue(first)} and ${describeValue(values[field])} name the same container "${name}": each container holds one kind of data`);
+    else seen.set(name, values[field]);
+  }
+  return problems;
 }
 
 /**
