@@ -172,6 +172,41 @@ const MUTATIONS: readonly Mutation[] = [
     expectLine: '"principalType"',
     message: "'' is not allowed",
   },
+  {
+    name: 'a misspelt property inside a resource loop',
+    file: 'infra/app/eventhubs.bicep',
+    from: 'messageRetentionInDays: retentionDays',
+    to: 'messageRetentionDays: retentionDays',
+    message: "has no property 'messageRetentionDays'",
+  },
+  {
+    name: 'a string for an int inside a resource loop',
+    file: 'infra/app/eventhubs.bicep',
+    from: 'partitionCount: partitionCount\n',
+    to: "partitionCount: '${partitionCount}'\n",
+    message: 'expects an int',
+  },
+  {
+    name: 'a loop child under the wrong parent',
+    file: 'infra/app/eventhubs.bicep',
+    from: 'parent: hubs[indexOf(hubNames, group.hub)]',
+    to: 'parent: eventHubNamespace // the wrong parent',
+    message: 'cannot be a child of',
+  },
+  {
+    name: 'a lambda body the grammar reads differently from the compiler',
+    file: 'infra/main.bicep',
+    from: 'src => (src.eventHubName)',
+    to: 'src => src.eventHubName',
+    message: "write the lambda's body in parentheses",
+  },
+  {
+    name: 'a JSON file that is not there',
+    file: 'infra/main.bicep',
+    from: "loadJsonContent('streams.json')",
+    to: "loadJsonContent('stream.json')",
+    message: 'infra/stream.json cannot be read',
+  },
   { name: 'a syntax error', file: 'infra/app/identity.bicep', from: '  tags: tags\n', to: '  tags: tags)\n', expectLine: 'tags: tags)', message: 'syntax error' },
 ];
 
