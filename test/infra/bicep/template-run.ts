@@ -455,7 +455,7 @@ export class TemplateRun {
         const isOptional = node.children.some((c) => c.type === '.?');
         if (isOptional && object.kind === 'null') return object;
         // `.?` reads null where the object lacks the property, as Bicep's safe dereference does.
-        if (isOptional && object.kind === 'object' && !object.props.has(property)) return { kind: 'null' };
+        if (isOptional && object.kind === 'object' && ![...object.props.keys()].some((k) => k.toLowerCase() === property.toLowerCase())) return { kind: 'null' };
         return this.readMember(object, property, at, node.text);
       }
       case 'subscript_expression': {
