@@ -207,6 +207,15 @@ const MUTATIONS: readonly Mutation[] = [
     to: "loadJsonContent('stream.json')",
     message: 'infra/stream.json cannot be read',
   },
+  {
+    name: 'a hub in streams.json whose name Azure refuses, found in the loop that creates it',
+    file: 'infra/streams.json',
+    from: '"source": "orders", "eventHubName": "orders"',
+    to: `"source": "orders", "eventHubName": "${'o'.repeat(257)}"`,
+    expectFile: 'infra/app/eventhubs.bicep',
+    expectLine: 'name: hubName',
+    message: 'is longer than 256 characters',
+  },
   { name: 'a syntax error', file: 'infra/app/identity.bicep', from: '  tags: tags\n', to: '  tags: tags)\n', expectLine: 'tags: tags)', message: 'syntax error' },
 ];
 
