@@ -141,10 +141,15 @@ var hubNames = union(map(streamSources, src => (src.eventHubName)), [])
 // Each source's trigger group and gap-fill group, on its hub, once each. Sluice's receivers own
 // their groups, so $Default stays free for ad-hoc readers; gap fill reads without an owner level,
 // so the sources of one hub can share its gap-fill group.
-var consumerGroups = union(
-  map(streamSources, src => { hub: src.eventHubName, name: src.consumerGroup }),
-  map(streamSources, src => { hub: src.eventHubName, name: src.gapConsumerGroup })
-)
+var triggerGroups = map(streamSources, src => {
+  hub: src.eventHubName
+  name: src.consumerGroup
+})
+var gapFillGroups = map(streamSources, src => {
+  hub: src.eventHubName
+  name: src.gapConsumerGroup
+})
+var consumerGroups = union(triggerGroups, gapFillGroups)
 
 // Where each stream reads, as the app settings it resolves first: Sluice__Streams__<stream>__ for
 // a stream's one hub, Sluice__Streams__<stream>__Sources__<source>__ for named hubs. Set for every

@@ -80,10 +80,10 @@ describe('infra creates what the streams read', () => {
     try {
       cpSync(INFRA_DIR, join(root, 'infra'), { recursive: true });
       const main = join(root, 'infra', 'main.bicep');
-      const gapGroups = "  map(streamSources, src => { hub: src.eventHubName, name: src.gapConsumerGroup })\n";
+      const union = 'var consumerGroups = union(triggerGroups, gapFillGroups)';
       const text = readFileSync(main, 'utf8');
-      assert.ok(text.includes(gapGroups), 'main.bicep no longer maps the gap-fill groups this way; update the mutation');
-      writeFileSync(main, text.replace(`,\n${gapGroups}`, '\n'));
+      assert.ok(text.includes(union), 'main.bicep no longer unites the groups this way; update the mutation');
+      writeFileSync(main, text.replace(union, 'var consumerGroups = triggerGroups'));
       const mutated = createdHubs(deploymentOf(root, SCENARIOS[0]!));
       assert.ok([...mutated.values()].every((groups) => !groups.includes('sluice-gaps')), 'the mutation should drop the gap-fill groups');
       assert.notDeepEqual(Object.fromEntries(mutated), Object.fromEntries(hubs));
