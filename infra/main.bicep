@@ -54,15 +54,12 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Name of the event hub Sluice reads.')
-param eventHubName string = 'pageviews'
-
-@description('Partitions of the hub: the receiver parallelism. Fixed once created on Standard.')
+@description('Partitions of each hub: the receiver parallelism. Fixed once created on Standard.')
 @minValue(1)
 @maxValue(32)
 param partitionCount int = 4
 
-@description('Days events stay in the hub (replay window for a reset receiver).')
+@description('Days events stay in each hub (replay window for a reset receiver).')
 @minValue(1)
 @maxValue(7)
 param eventRetentionDays int = 1
@@ -126,7 +123,49 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = {
   'azd-env-name': environmentName
 }
-// Sluice's receiver owns this group; $Default stays free for ad-hoc readers.
+
+// ---------------------------------------------------------------------------------------------
+// Streams: every Event Hubs source the app's streams read
+// ---------------------------------------------------------------------------------------------
+
+// One entry per source of every stream the app registers: its stream, its name among the stream's
+// sources (none for a stream's one hub), its hub, the consumer group its trigger reads with and
+// the one gap fill reads back with. The shape is infra/streams.schema.json;
+// test/infra/streams-contract.test.ts holds it to the streams the sample app registers.
+var streamSources = loadJsonContent('streams.json').sources
+
+// Lambda bodies that start with a member access are written in parentheses, src => (src.x): the
+// grammar test/infra/bicep checks with reads src => src.x as (src => src).x.
+var hubNames = union(map(streamSources, src => (src.eventHubName)), [])
+
+// Each source's trigger group and gap-fill group, on its hub, once each. Sluice's receivers own
+// their groups, so $Default stays free for ad-hoc readers; gap fill reads without an owner level,
+// so the sources of one hub can share its gap-fill group.
+var triggerGroups = map(streamSources, src => {
+  hub: src.eventHubName
+  name: src.consumerGroup
+})
+var gapFillGroups = map(streamSources, src => {
+  hub: src.eventHubName
+  name: src.gapConsumerGroup
+})
+var consumerGroups = union(triggerGroups, gapFillGroups)
+
+// Where each stream reads, as the app settings it resolves first: Sluice__Streams__<stream>__ for
+// a stream's one hub, Sluice__Streams__<stream>__Sources__<source>__ for named hubs. Set for every
+// source, so the app reads exactly the hubs and groups created here, whatever its code defaults.
+var sourcesWithPrefix = map(streamSources, src => union(src, {
+  settingPrefix: src.?source == null ? 'Sluice__Streams__${src.stream}__' : 'Sluice__Streams__${src.stream}__Sources__${src.?source}__'
+}))
+var streamSettings = reduce(sourcesWithPrefix, {}, (settings, src) => union(settings, {
+  '${src.settingPrefix}EventHubName': src.eventHubName
+  '${src.settingPrefix}ConsumerGroup': src.consumerGroup
+  '${src.settingPrefix}GapConsumerGroup': src.gapConsumerGroup
+}))
+
+// The single-stream settings (SLUICE_EVENTHUB_NAME, SLUICE_CONSUMER_GROUP) and the first hub's azd
+// outputs name the first source; test/infra/streams-contract.test.ts holds these to streams.json.
+var eventHubName = 'pageviews'
 var consumerGroupName = 'sluice'
 var deploymentContainerName = 'app-package-${resourceToken}'
 
@@ -239,11 +278,11 @@ module eventHubs 'app/eventhubs.bicep' = {
     name: 'evhns-${resourceToken}'
     location: location
     tags: tags
-    hubName: eventHubName
+    hubNames: hubNames
+    consumerGroups: consumerGroups
     partitionCount: partitionCount
     retentionDays: eventRetentionDays
     throughputUnits: throughputUnits
-    consumerGroupName: consumerGroupName
   }
 }
 
@@ -299,7 +338,7 @@ module functionApp 'app/function.bicep' = {
     deploymentContainerName: deploymentContainerName
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    appSettings: union(sluiceSettings, legacySettings, hostSettings)
+    appSettings: union(sluiceSettings, legacySettings, streamSettings, hostSettings)
   }
   // The host starts as soon as the app exists; its identity must already hold its roles, or
   // the first trigger listeners fail with 403 until the app restarts.
@@ -322,8 +361,11 @@ output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_EVENTHUB_NAMESPACE string = eventHubs.outputs.name
 output AZURE_EVENTHUB_FULLY_QUALIFIED_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
-output AZURE_EVENTHUB_NAME string = eventHubs.outputs.hubName
-output AZURE_EVENTHUB_CONSUMER_GROUP string = eventHubs.outputs.consumerGroupName
+// The first source's hub and group; AZURE_EVENTHUB_NAMES lists every hub, comma-separated, for
+// producers and checks that send to each.
+output AZURE_EVENTHUB_NAME string = eventHubName
+output AZURE_EVENTHUB_CONSUMER_GROUP string = consumerGroupName
+output AZURE_EVENTHUB_NAMES string = join(hubNames, ',')
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 
@@ -334,5 +376,5 @@ output AzureWebJobsStorage__blobServiceUri string = storage.outputs.blobEndpoint
 output AzureWebJobsStorage__queueServiceUri string = storage.outputs.queueEndpoint
 output AzureWebJobsStorage__tableServiceUri string = storage.outputs.tableEndpoint
 output EventHubConnection__fullyQualifiedNamespace string = eventHubs.outputs.fullyQualifiedNamespace
-output SLUICE_EVENTHUB_NAME string = eventHubs.outputs.hubName
-output SLUICE_CONSUMER_GROUP string = eventHubs.outputs.consumerGroupName
+output SLUICE_EVENTHUB_NAME string = eventHubName
+output SLUICE_CONSUMER_GROUP string = consumerGroupName

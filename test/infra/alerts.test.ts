@@ -32,3 +32,13 @@ test('the queries read the fields the telemetry writes', () => {
   assert.ok(lost.includes(`customDimensions["${ATTR.event}"]) == "${EVENT.lost}"`));
   for (const key of [ATTR.stream, ATTR.partition, ATTR.lostEvents]) assert.ok(lost.includes(`customDimensions["${key}"]`), key);
 });
+
+test('each query gives one row per stream, so one app with several streams alerts on each by name', () => {
+  for (const path of QUERIES) {
+    const q = read(path);
+    const summarizes = [...q.matchAll(/\|\s*summarize\b[^|]*\bby\s+([^|\n]+)/g)].map((m) => m[1]!.split(',').map((k) => k.trim().split(/\s*=/)[0]));
+    assert.ok(summarizes.length > 0, `${path} does not summarize`);
+    for (const keys of summarizes) assert.ok(keys.includes('stream'), `${path}: a summarize groups by ${keys.join(', ')}, which mixes streams`);
+    assert.doesNotMatch(q, /\|\s*where\s+stream\s*==/, `${path} picks one stream`);
+  }
+});

@@ -78,11 +78,13 @@ describe('infra structure', () => {
     assert.match(storage, /Microsoft\.Storage\/storageAccounts\/managementPolicies@/);
   });
 
-  it('the Event Hubs namespace is Standard with local auth disabled and the sluice consumer group', () => {
+  it('the Event Hubs namespace is Standard with local auth disabled, and hubs and groups come from streams.json in loops', () => {
     const eh = byName('app/eventhubs.bicep').code;
     assert.match(eh, /^\s*disableLocalAuth:\s*true\s*$/m);
     assert.match(eh, /name:\s*'Standard'/);
-    assert.match(eh, /Microsoft\.EventHub\/namespaces\/eventhubs\/consumergroups@/);
+    assert.match(eh, /Microsoft\.EventHub\/namespaces\/eventhubs@[^']+' = \[for /);
+    assert.match(eh, /Microsoft\.EventHub\/namespaces\/eventhubs\/consumergroups@[^']+' = \[for /);
+    assert.match(byName('main.bicep').code, /^var streamSources = loadJsonContent\('streams\.json'\)\.sources$/m);
     const main = byName('main.bicep');
     assert.match(main.code, /^var consumerGroupName = 'sluice'$/m);
     const partitions = params(main).find((p) => p.name === 'partitionCount');

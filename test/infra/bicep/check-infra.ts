@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Diagnostics, type Diagnostic, type Loc } from './diagnostic.js';
+import { Diagnostics, type Diagnostic } from './diagnostic.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { checkSymbols } from './symbols.js';
 import { parseTemplate, type Template } from './template.js';
-import { TemplateRun, type RunContext } from './template-run.js';
+import { TemplateRun, type DeployedResource, type RunContext } from './template-run.js';
 import { TypeStore } from './type-store.js';
-import { str, type Entry, type Value } from './values.js';
+import { fromJson, type Entry, type Value } from './values.js';
 
 /** Every .bicep file under a folder, root-relative, sorted. */
 export function bicepFiles(root: string, dir = 'infra'): string[] {
@@ -17,16 +17,6 @@ export function bicepFiles(root: string, dir = 'infra'): string[] {
     else if (entry.endsWith('.bicep')) found.push(path);
   }
   return found;
-}
-
-/** The JSON value of a parameters file or override as a checker value. */
-function fromJson(json: unknown, loc: Loc): Value {
-  if (typeof json === 'string') return str(json);
-  if (typeof json === 'number') return { kind: 'int', value: json };
-  if (typeof json === 'boolean') return { kind: 'bool', value: json };
-  if (json === null) return { kind: 'null' };
-  if (Array.isArray(json)) return { kind: 'array', items: json.map((j) => ({ value: fromJson(j, loc), loc })) };
-  return { kind: 'object', props: new Map(Object.entries(json as object).map(([k, v]) => [k, { value: fromJson(v, loc), loc }])) };
 }
 
 /** azd's substitution in main.parameters.json: ${NAME} and ${NAME=default}; an unset name gives ''. */
@@ -69,22 +59,14 @@ function scenarioParams(root: string, main: Template, s: Scenario, out: Diagnost
  */
 export function checkInfra(root: string, scenarios: readonly Scenario[] = SCENARIOS): Diagnostic[] {
   const out = new Diagnostics();
-  const parsed = new Map<string, Template>();
-  const load = (file: string): Template => {
-    let t = parsed.get(file);
-    if (!t) {
-      t = parseTemplate(join(root, file), file);
-      parsed.set(file, t);
-    }
-    return t;
-  };
+  const { parsed, load } = templateCache(root);
   const files = bicepFiles(root);
   for (const file of files) {
     const t = load(file);
     for (const p of t.problems) out.add(p, p.message);
     checkSymbols(t, out);
   }
-  const ctx: RunContext = { root, types: new TypeStore(join(root, 'infra', 'types')), out, load };
+  const ctx: RunContext = { root, types: typeStore(root), out, load };
   const main = 'infra/main.bicep';
   const reached = new Set<string>();
   if (!files.includes(main)) out.add({ file: main, line: 1 }, `${main} is missing`);
@@ -97,4 +79,48 @@ export function checkInfra(root: string, scenarios: readonly Scenario[] = SCENAR
   for (const file of files)
     if (!reached.has(file)) new TemplateRun(ctx, load(file), new Map(), `${file} on its own`).run();
   return out.list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** Parses each template once, by root-relative path. */
+function templateCache(root: string): { parsed: Map<string, Template>; load: (file: string) => Template } {
+  const parsed = new Map<string, Template>();
+  const load = (file: string): Template => {
+    let t = parsed.get(file);
+    if (!t) {
+      t = parseTemplate(join(root, file), file);
+      parsed.set(file, t);
+    }
+    return t;
+  };
+  return { parsed, load };
+}
+
+const stores = new Map<string, TypeStore>();
+/** Azure's type data is large; one store per checked root serves every run. */
+function typeStore(root: string): TypeStore {
+  let store = stores.get(root);
+  if (!store) stores.set(root, (store = new TypeStore(join(root, 'infra', 'types'))));
+  return store;
+}
+
+/** What infra/main.bicep deploys in one scenario, as the checker evaluates it. */
+export interface Deployment {
+  /** Every resource instance the scenario deploys or reads, modules' included. */
+  readonly resources: readonly DeployedResource[];
+  readonly outputs: ReadonlyMap<string, Value>;
+  /** What the checker found wrong on the way; a deployment is only as good as an empty list. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Evaluates infra/main.bicep under `root` for one scenario and lists what it deploys. */
+export function deploymentOf(root: string, scenario: Scenario): Deployment {
+  const out = new Diagnostics();
+  const { load } = templateCache(root);
+  const resources: DeployedResource[] = [];
+  const ctx: RunContext = { root, types: typeStore(root), out, load, deployed: resources };
+  const main = load('infra/main.bicep');
+  for (const p of main.problems) out.add(p, p.message);
+  const run = new TemplateRun(ctx, main, scenarioParams(root, main, scenario, out), `scenario '${scenario.name}'`);
+  run.run();
+  return { resources, outputs: run.outputs, diagnostics: out.list };
 }

@@ -224,16 +224,24 @@ export function callBuiltin(name: string, args: readonly Value[], at: Loc): Valu
       return unknown('string');
     case 'bool':
       return args[0]?.kind === 'bool' ? args[0] : unknown('bool');
+    // items, flatten and the lambda functions are evaluated by TemplateRun, which has the lambdas' scope.
     case 'objectKeys':
-    case 'items':
-    case 'flatten':
-    case 'filter':
-    case 'map':
-    case 'sort':
     case 'pickZones':
       return unknown('array');
     case 'indexOf':
-    case 'lastIndexOf':
+    case 'lastIndexOf': {
+      const [within, what] = args;
+      if (within?.kind === 'string' && what?.kind === 'string') {
+        // ARM compares strings without case here.
+        const [w, x] = [within.value.toLowerCase(), what.value.toLowerCase()];
+        return { kind: 'int', value: name === 'indexOf' ? w.indexOf(x) : w.lastIndexOf(x) };
+      }
+      if (within?.kind === 'array' && what && known([what])) {
+        const hits = within.items.map((i) => sameValue(i.value, what));
+        if (!hits.includes(undefined)) return { kind: 'int', value: name === 'indexOf' ? hits.indexOf(true) : hits.lastIndexOf(true) };
+      }
+      return unknown('int');
+    }
     case 'dateTimeToEpoch':
       return unknown('int');
     default:

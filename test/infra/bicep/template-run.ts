@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { ObjectTypePropertyFlags, ScopeType } from 'bicep-types';
 import type { Diagnostics, Loc } from './diagnostic.js';
 import { callBuiltin } from './functions.js';
+import { callWithLambdas, flattenOf, itemsOf, LAMBDA_FUNCTIONS, type Lambda } from './lambdas.js';
 import { checkParamValue, type ParamRules } from './param-check.js';
 import { lineOf, type ModuleDecl, type Node, type ParamDecl, type ResourceDecl, type Template } from './template.js';
 import { checkAgainstType, findProperty, propertiesOf } from './type-check.js';
 import { resolve, type FoundResource, type TypeStore } from './type-store.js';
-import { kindOf, sameValue, show, str, unknown, type Entry, type Kind, type Value } from './values.js';
+import { fromJson, kindOf, sameValue, show, str, unknown, type Entry, type Kind, type Value } from './values.js';
 
 /** What every template run of one check shares. */
 export interface RunContext {
@@ -17,6 +18,20 @@ export interface RunContext {
   readonly out: Diagnostics;
   /** Parses (once) the template at a root-relative path. */
   load(file: string): Template;
+  /** When given, every resource instance a run deploys or reads is added here. */
+  readonly deployed?: DeployedResource[];
+}
+
+/** One resource instance as ARM would deploy it in a scenario: what a test can compare with the app. */
+export interface DeployedResource {
+  /** The template that declares it, root-relative. */
+  readonly file: string;
+  /** `Microsoft.X/y/z` without the API version. */
+  readonly type: string;
+  /** The full name, its parents' names first (`namespace/hub/group`), or undefined when known only at deployment. */
+  readonly name: string | undefined;
+  readonly existing: boolean;
+  readonly body: Value;
 }
 
 /** One evaluated instance of a resource or module body (one per loop item). */
@@ -30,6 +45,8 @@ interface ResourceState {
   readonly decl: ResourceDecl;
   readonly found: FoundResource | undefined;
   readonly instances: readonly Instance[];
+  /** Each instance's full name, parents first, when known. */
+  readonly names: readonly (string | undefined)[];
 }
 
 const SCOPE_BITS: Readonly<Record<string, number>> = {
@@ -219,7 +236,7 @@ export class TemplateRun {
   private resource(name: string): ResourceState | undefined {
     const decl = this.t.resources.get(name);
     if (!decl) return undefined;
-    const empty: ResourceState = { decl, found: undefined, instances: [] };
+    const empty: ResourceState = { decl, found: undefined, instances: [], names: [] };
     return this.once(this.resourceCache, `resource:${name}`, decl.loc, () => {
       const found = this.ctx.types.find(decl.typeKey);
       if (!found)
@@ -230,8 +247,24 @@ export class TemplateRun {
         );
       const instances = this.instances(decl.body, new Map());
       if (found) for (const i of instances) if (i.deployed) this.checkResource(decl, found, i.value);
-      return { decl, found, instances };
+      const names = instances.map((i) => this.fullName(i.value));
+      const type = decl.typeKey.split('@')[0]!;
+      instances.forEach((i, n) => {
+        if (i.deployed) this.ctx.deployed?.push({ file: this.t.file, type, name: names[n], existing: decl.existing, body: i.value });
+      });
+      return { decl, found, instances, names };
     }, empty);
+  }
+
+  /** A resource instance's full name: its parent's full name (the instance `parent:` picks), then its own. */
+  private fullName(body: Value): string | undefined {
+    const own = body.kind === 'object' ? body.props.get('name')?.value : undefined;
+    if (own?.kind !== 'string') return undefined;
+    const parent = body.kind === 'object' ? body.props.get('parent')?.value : undefined;
+    if (parent?.kind !== 'symbol') return own.value;
+    const state = this.resource(parent.symbol);
+    const parentName = parent.what === 'collection' ? undefined : state?.names[parent.index ?? 0];
+    return parentName === undefined ? undefined : `${parentName}/${own.value}`;
   }
 
   private checkResource(decl: ResourceDecl, found: FoundResource, value: Value): void {
@@ -323,8 +356,8 @@ export class TemplateRun {
   // ---------------------------------------------------------------------------------------------
 
   /** `symbol.property` for a resource: the property must exist in its Azure type and be readable. */
-  private readResource(state: ResourceState, property: string, at: Loc): Value {
-    const first = state.instances[0]?.value;
+  private readResource(state: ResourceState, property: string, at: Loc, index = 0): Value {
+    const first = state.instances[index]?.value;
     const written = first?.kind === 'object' ? first.props.get(property)?.value : undefined;
     if (property === 'name') return written ?? unknown('string');
     if (property === 'id' || property === 'apiVersion') return unknown('string');
@@ -353,7 +386,7 @@ export class TemplateRun {
         return unknown();
       }
       const state = this.resource(object.symbol);
-      return state ? this.readResource(state, property, at) : unknown();
+      return state ? this.readResource(state, property, at, object.index) : unknown();
     }
     if (object.kind === 'object') {
       const entry = object.props.get(property) ?? [...object.props].find(([k]) => k.toLowerCase() === property.toLowerCase())?.[1];
@@ -410,19 +443,27 @@ export class TemplateRun {
         };
       case 'object':
         return this.evalObject(node, locals);
+      case 'lambda_expression':
+        this.report(at, `a lambda is only allowed as an argument of ${[...LAMBDA_FUNCTIONS].join(', ')}`);
+        return unknown();
       case 'member_expression': {
         const objectNode = node.childForFieldName('object');
+        if (objectNode?.type === 'lambda_expression') return this.misparsedLambda(node);
         const property = node.childForFieldName('property')?.text ?? '';
         if (!objectNode) return unknown();
         const object = this.eval(objectNode, locals);
         const isOptional = node.children.some((c) => c.type === '.?');
         if (isOptional && object.kind === 'null') return object;
+        // `.?` reads null where the object lacks the property, as Bicep's safe dereference does.
+        if (isOptional && object.kind === 'object' && ![...object.props.keys()].some((k) => k.toLowerCase() === property.toLowerCase())) return { kind: 'null' };
         return this.readMember(object, property, at, node.text);
       }
       case 'subscript_expression': {
+        if (node.childForFieldName('object')?.type === 'lambda_expression') return this.misparsedLambda(node);
         const object = this.eval(node.childForFieldName('object')!, locals);
         const index = this.eval(node.childForFieldName('index')!, locals);
-        if (object.kind === 'symbol' && object.what === 'collection') return { kind: 'symbol', symbol: object.symbol, what: 'resource' };
+        if (object.kind === 'symbol' && object.what === 'collection')
+          return index.kind === 'int' ? { kind: 'symbol', symbol: object.symbol, what: 'resource', index: index.value } : { kind: 'symbol', symbol: object.symbol, what: 'resource' };
         if (object.kind === 'array' && index.kind === 'int') {
           const item = object.items[index.value];
           if (!item) this.report(at, `'${node.text}': index ${index.value} is outside the array of ${object.items.length}`);
@@ -516,17 +557,81 @@ export class TemplateRun {
     return { kind: 'object', props };
   }
 
+  /**
+   * tree-sitter-bicep reads `x => x.a` as `(x => x).a`, where the Bicep compiler reads `x => (x.a)`.
+   * Evaluating the grammar's reading would check something the compiler never sees, so ask for the
+   * parentheses that make both agree.
+   */
+  private misparsedLambda(node: Node): Value {
+    this.report(this.at(node), `'${node.text.slice(0, 40)}': write the lambda's body in parentheses, x => (x.a): this checker's grammar reads x => x.a as (x => x).a`);
+    return unknown();
+  }
+
   private evalCall(node: Node, locals: ReadonlyMap<string, Value>): Value {
     const fn = node.childForFieldName('function');
-    const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((a) => this.eval(a, locals));
-    if (fn?.type === 'identifier') return callBuiltin(fn.text, args, this.at(node));
-    if (fn?.type === 'member_expression') {
+    const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+    const at = this.at(node);
+    let name: string | undefined;
+    if (fn?.type === 'identifier') name = fn.text;
+    else if (fn?.type === 'member_expression') {
       const owner = fn.childForFieldName('object');
-      const name = fn.childForFieldName('property')?.text ?? '';
-      if (owner?.text === 'sys' || owner?.text === 'az') return callBuiltin(name, args, this.at(node));
-      if (owner) this.eval(owner, locals);
+      if (owner?.text === 'sys' || owner?.text === 'az') name = fn.childForFieldName('property')?.text ?? '';
+      else if (owner) this.eval(owner, locals);
     }
-    return unknown();
+    if (name === undefined) {
+      argNodes.forEach((a) => this.eval(a, locals));
+      return unknown();
+    }
+    if (LAMBDA_FUNCTIONS.has(name)) {
+      const args = argNodes.map((a) => (a.type === 'lambda_expression' ? this.lambda(a, locals) : this.eval(a, locals)));
+      return callWithLambdas(name, args, at, (message) => this.report(at, message));
+    }
+    const args = argNodes.map((a) => this.eval(a, locals));
+    if (name === 'loadJsonContent') return this.loadJson(args, at);
+    if (name === 'items') return itemsOf(args[0] ?? unknown(), at);
+    if (name === 'flatten') return flattenOf(args[0] ?? unknown(), (message) => this.report(at, message));
+    return callBuiltin(name, args, at);
+  }
+
+  /** A lambda argument: its parameters (before `=>`) bound to the values it is called with, around the enclosing locals. */
+  private lambda(node: Node, locals: ReadonlyMap<string, Value>): Lambda {
+    const [head, body] = node.namedChildren.filter((c) => c.type !== 'comment');
+    const names = head?.type === 'identifier' ? [head.text] : (head?.namedChildren ?? []).filter((c) => c.type === 'identifier').map((c) => c.text);
+    return (...values: Value[]) => {
+      const inner = new Map(locals);
+      names.forEach((n, i) => inner.set(n, values[i] ?? unknown()));
+      return body ? this.eval(body, inner) : unknown();
+    };
+  }
+
+  /**
+   * `loadJsonContent(path)`: the compiler reads the file, relative to the template, when it builds
+   * the template, so its content is known here as it is to ARM.
+   */
+  private loadJson(args: readonly Value[], at: Loc): Value {
+    const [path, jsonPath] = args;
+    if (path?.kind !== 'string') {
+      this.report(at, 'loadJsonContent() needs a literal path: the compiler reads the file when it builds the template');
+      return unknown();
+    }
+    if (jsonPath !== undefined) {
+      this.report(at, 'loadJsonContent() with a JSON path is not supported by this checker; read a member of the result instead');
+      return unknown();
+    }
+    const file = normalize(join(dirname(this.t.file), path.value));
+    let text: string;
+    try {
+      text = readFileSync(join(this.ctx.root, file), 'utf8');
+    } catch (error) {
+      this.report(at, `loadJsonContent('${path.value}'): ${file} cannot be read: ${(error as Error).message}`);
+      return unknown();
+    }
+    try {
+      return fromJson(JSON.parse(text), { file, line: 1 });
+    } catch (error) {
+      this.report(at, `loadJsonContent('${path.value}'): ${file} is not JSON: ${(error as Error).message}`);
+      return unknown();
+    }
   }
 
   private evalBinary(node: Node, locals: ReadonlyMap<string, Value>): Value {

@@ -21,8 +21,8 @@ export type Value =
   | { readonly kind: 'object'; readonly props: ReadonlyMap<string, Entry> }
   // Known only when ARM deploys (a resource id, a module output): its kind, and its Azure type when read from a resource.
   | { readonly kind: 'unknown'; readonly of: Kind; readonly azureType?: AzureTypeRef }
-  // A resource or module symbol used as a value (parent, scope, dependsOn).
-  | { readonly kind: 'symbol'; readonly symbol: string; readonly what: 'resource' | 'module' | 'collection' };
+  // A resource or module symbol used as a value (parent, scope, dependsOn); `index` picks one instance of a loop.
+  | { readonly kind: 'symbol'; readonly symbol: string; readonly what: 'resource' | 'module' | 'collection'; readonly index?: number };
 
 /** An object property or array item. `dynamicKey` marks a property whose name is computed at deployment time. */
 export interface Entry {
@@ -87,4 +87,14 @@ export function sameValue(a: Value, b: Value): boolean | undefined {
     return all;
   }
   return false;
+}
+
+/** A JSON value (a parameters file, an override, loadJsonContent) as a checker value, every entry written at `loc`. */
+export function fromJson(json: unknown, loc: Loc): Value {
+  if (typeof json === 'string') return str(json);
+  if (typeof json === 'number') return { kind: 'int', value: json };
+  if (typeof json === 'boolean') return { kind: 'bool', value: json };
+  if (json === null) return { kind: 'null' };
+  if (Array.isArray(json)) return { kind: 'array', items: json.map((j) => ({ value: fromJson(j, loc), loc })) };
+  return { kind: 'object', props: new Map(Object.entries(json as object).map(([k, v]) => [k, { value: fromJson(v, loc), loc }])) };
 }
