@@ -1,8 +1,7 @@
 import { prefixedEntityTable, prefixedObjectStore } from '../adapters/prefixed.js';
 import { StreamingContext } from '../dstream/streaming-context.js';
 import { StreamEngine, type BatchSummary } from '../scheduler/stream-engine.js';
-import type { AppContext } from './app-context.js';
-import { job } from './job.js';
+import type { StreamContext } from './stream-context.js';
 
 export const MAX_REPLAY_BATCHES = 1000;
 
@@ -15,7 +14,7 @@ export const replayPrefix = (from: number, to: number): string => `replay-${from
  * allocation, so it reads exactly the events the live batch read; windows and state start empty
  * at `from`, as a fresh batch job would.
  */
-export async function replayBatchTimes(app: AppContext, from: number, to: number): Promise<number[]> {
+export async function replayBatchTimes(app: StreamContext, from: number, to: number): Promise<number[]> {
   const times: number[] = [];
   let before = to + 1;
   for (;;) {
@@ -27,7 +26,7 @@ export async function replayBatchTimes(app: AppContext, from: number, to: number
   return times.reverse();
 }
 
-export async function replayBatch(app: AppContext, from: number, to: number, time: number): Promise<BatchSummary> {
+export async function replayBatch(app: StreamContext, from: number, to: number, time: number): Promise<BatchSummary> {
   const original = await app.engine.batch(time);
   if (!original) throw new Error(`batch ${time} is not in the WAL`);
   const prefix = replayPrefix(from, to);
@@ -40,7 +39,7 @@ export async function replayBatch(app: AppContext, from: number, to: number, tim
     outputTable: prefixedEntityTable(app.storage.outputTable, `${prefix}-`),
   };
   const ssc = new StreamingContext({ batchInterval: app.config.batchIntervalMs, idlePartitionTimeout: app.config.idlePartitionTimeoutMs });
-  job.build(ssc);
+  app.job.build(ssc);
   const engine = new StreamEngine({ ...app.engine.context, blockStream: app.config.streamName, stream: `${app.config.streamName}~${prefix}`, storage, graph: ssc.graph });
   await engine.context.batches.zeroTime(await app.engine.zeroTime());
   const allocation = await engine.context.batches.allocate({ ...original.allocation });

@@ -198,3 +198,11 @@ export function readAppInsights(env: Env = settingsEnvironment()): AppInsightsCo
   const auth = Object.fromEntries((env['APPLICATIONINSIGHTS_AUTHENTICATION_STRING'] ?? '').split(';').map((p) => p.split('=').map((x) => x.trim()) as [string, string]));
   return { connectionString, ...(auth['ClientId'] && { clientId: auth['ClientId'] }), entraId: auth['Authorization']?.toUpperCase() === 'AAD' };
 }
+
+/**
+ * One stream's settings: the app-wide settings with the stream's name in place of
+ * SLUICE_STREAM_NAME. Minimal: replaced by the per-stream settings layer.
+ */
+export function loadStreamConfig(stream: string, env: Env = settingsEnvironment()): SluiceConfig {
+  return loadConfig({ ...env, SLUICE_STREAM_NAME: stream });
+}

@@ -1,4 +1,4 @@
-import type { ReceivedEvent } from '../receiver/received-event.js';
+import type { ReceivedEvent } from '../index.js';
 
 /** The sample stream's event: a page view, as the producer CLI sends it. */
 export interface PageView {
