@@ -72,6 +72,7 @@ export class StreamReceivers {
     if (!reader) {
       reader = new EventHubRangeReader({
         connection: () => readConnection(source.connection),
+        connectionName: source.connection,
         eventHubName: source.eventHubName,
         consumerGroup: source.gapConsumerGroup,
       });
