@@ -1,4 +1,4 @@
-import type { ReceivedEvent } from '../index.js';
+import { eventText, type ReceivedEvent } from '../index.js';
 
 /** The second sample stream's event: an order, placed by a user whose page views are on the other hub. */
 export interface Order {
@@ -9,12 +9,9 @@ export interface Order {
   readonly amountCents: number;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Decodes and validates an order; throwing sends the event to the dead-letter container. */
 export function decodeOrder(event: ReceivedEvent): Order {
-  const text = typeof event.body === 'string' ? event.body : utf8.decode(event.body);
-  const o = JSON.parse(text) as Partial<Order> | null;
+  const o = JSON.parse(eventText(event)) as Partial<Order> | null;
   if (typeof o !== 'object' || o === null) throw new TypeError('an order is a JSON object');
   for (const field of ['id', 'user'] as const) {
     if (typeof o[field] !== 'string' || o[field] === '') throw new TypeError(`order field "${field}" must be a non-empty string`);
