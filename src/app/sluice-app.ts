@@ -20,7 +20,11 @@ export interface SluiceAppOptions {
    * The app setting SLUICE_SUPERVISOR_SCHEDULE overrides it; the default is every minute.
    */
   readonly supervisorSchedule?: string;
-  /** The settings to resolve names against; the process environment (the app settings) by default. */
+  /**
+   * The settings hub names, consumer groups, the schedule and an unnamed stream's name are resolved
+   * against when streams register; the app settings (process environment) by default. Each stream's
+   * other settings are read from the app settings when it first runs.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
