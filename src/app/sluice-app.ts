@@ -64,7 +64,7 @@ export interface RegisteredStream {
  */
 export class SluiceApp {
   private readonly runtimes: StreamRuntime[] = [];
-  /** Registered function names, lower-cased (the host compares them without case), to the stream that owns them. */
+  /** Registered function names, lower-cased so names that differ only in case count as one, to the stream that owns them. */
   private readonly owners = new Map<string, string>();
   private readonly env: Env;
 
