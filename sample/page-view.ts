@@ -1,4 +1,4 @@
-import type { ReceivedEvent } from '#sluice/receiver/received-event.js';
+import type { ReceivedEvent } from 'sluice';
 
 /** The sample stream's event: a page view, as the producer CLI sends it. */
 export interface PageView {

@@ -1,4 +1,4 @@
-import type { StreamingJob } from '#sluice/dstream/streaming-context.js';
+import type { StreamingJob } from 'sluice';
 import { decodePageView } from './page-view.js';
 
 const add = (a: number, b: number): number => a + b;

@@ -11,8 +11,11 @@ import { BatchLog } from '#sluice/wal/batch-log.js';
 import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { failingPartials } from '../support/failing-partials.js';
 import { waitUntil } from '../support/wait.js';
+import { singleStreamAppDir } from './single-stream-app/app-dir.js';
 
 const T0 = 1_800_000_000_000;
+/** One name for every stack here: the app registers its stream once per process, as it loads once. */
+const STREAM = 'failing';
 
 /** Stores one event, then turns the failure on and lets the driver reach the next batch time. */
 async function failFromNextBatch(stack: Stack, clock: ManualClock, name: string, state: { failing: boolean }) {
@@ -34,9 +37,9 @@ for (const policy of ['stop', 'skip'] as const) {
   test(`a batch whose task fails after its retries is recorded failed, and the driver ${policy === 'stop' ? 'stops, keeping the data for a restart' : 'skips it and goes on'}`, async () => {
     const clock = new ManualClock(T0);
     const { state, wrap } = failingPartials(() => new Error('injected: the partials container is unavailable'));
-    const name = `fail${policy}`;
+    const name = STREAM;
     const stack = await startStack({
-      clock, port: 0, hubPort: 0, partitions: 1, log: silentLogger, wrapStorage: wrap,
+      appDir: singleStreamAppDir(), clock, port: 0, hubPort: 0, partitions: 1, log: silentLogger, wrapStorage: wrap,
       settings: { SLUICE_STREAM_NAME: name, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_ACTIVITY_RETRIES: '1', SLUICE_ON_BATCH_FAILURE: policy, SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
     });
     try {
@@ -80,9 +83,9 @@ for (const bounded of [false, true]) {
     : 'a storage outage never stops the driver: it retries the batch on durable timers past every retry count, shows it, and completes once storage is back', async () => {
     const clock = new ManualClock(T0);
     const { state, wrap } = failingPartials(() => new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }));
-    const name = bounded ? 'outbound' : 'outage';
+    const name = STREAM;
     const stack = await startStack({
-      clock, port: 0, hubPort: 0, partitions: 1, log: silentLogger, wrapStorage: wrap,
+      appDir: singleStreamAppDir(), clock, port: 0, hubPort: 0, partitions: 1, log: silentLogger, wrapStorage: wrap,
       settings: {
         SLUICE_STREAM_NAME: name, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_ACTIVITY_RETRIES: '1', SLUICE_RETRY_MAX_DELAY: '4s', SLUICE_ON_BATCH_FAILURE: 'stop',
         SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *', SLUICE_TRANSIENT_RETRY_LIMIT: bounded ? '10s' : 'unlimited',

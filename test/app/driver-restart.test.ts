@@ -14,6 +14,7 @@ import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
 import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
 import { waitUntil } from '../support/wait.js';
+import { singleStreamAppDir } from './single-stream-app/app-dir.js';
 
 const T0 = 1_800_000_000_000;
 const settings = { SLUICE_STREAM_NAME: 'restart', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '1s', SLUICE_MAX_TASKS_PER_BATCH: '2', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' };
@@ -62,7 +63,7 @@ test('a host killed after some task activities completed: after restart only the
   const clock = new ManualClock(T0);
   const probe = new Probe();
   const external = { storageConnectionString: azurite.connectionString, eventHubConnectionString: hub.connectionString };
-  let stack: Stack = await startStack({ ...external, clock, port: 0, log: silentLogger, settings, wrapStorage: probe.wrap });
+  let stack: Stack = await startStack({ ...external, appDir: singleStreamAppDir(), clock, port: 0, log: silentLogger, settings, wrapStorage: probe.wrap });
   await waitUntil(async () => (await stack.runtime.getStatus('sluice-restart'))?.runtimeStatus === 'Running', 'the driver runs');
 
   const producer = new EventHubProducerClient(hub.connectionString, 'pageviews');
@@ -90,7 +91,7 @@ test('a host killed after some task activities completed: after restart only the
   await stack.stop(); // the host dies with task 1 in flight: its result never reaches the history
   held.release(new Error('the old host is gone'));
 
-  stack = await startStack({ ...external, clock, port: 0, log: silentLogger, settings, wrapStorage: probe.wrap });
+  stack = await startStack({ ...external, appDir: singleStreamAppDir(), clock, port: 0, log: silentLogger, settings, wrapStorage: probe.wrap });
   const batches = new BatchLog(storage.wal, 'restart');
   await waitUntil(async () => (await batches.get(time))?.status === 'completed', 'the batch completed after the restart');
   assert.equal(probe.partialWrites.get('task-0.json'), 1, 'the finished task did not run again');

@@ -11,6 +11,7 @@ import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
 import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
 import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 import { runOneBatch, waitUntil } from '../support/wait.js';
+import { singleStreamAppDir } from './single-stream-app/app-dir.js';
 
 const T0 = 1_800_000_000_000;
 const INTERVAL = 1000;
@@ -22,7 +23,7 @@ const clock = new ManualClock(T0);
 
 before(async () => {
   stack = await startStack({
-    clock, port: 0, hubPort: 0, partitions: 2, log: silentLogger,
+    appDir: singleStreamAppDir(), clock, port: 0, hubPort: 0, partitions: 2, log: silentLogger,
     settings: { SLUICE_STREAM_NAME: 'apptest', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '2', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
   });
   storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
@@ -132,7 +133,7 @@ test('the HTTP API: status routes, clear 400s and 404s, stop and start, and a re
   await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Terminated', 'the driver stopped');
   const stopped = await get('/api/streams/apptest');
   assert.match(JSON.stringify(stopped.body), /"stopped"/);
-  await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  await stack.host.invoke('sluice_supervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
   assert.equal((await stack.runtime.getStatus(DRIVER))!.runtimeStatus, 'Terminated', 'the supervisor leaves a stopped stream alone');
   assert.deepEqual((await post('/api/streams/apptest/start')).body, { started: true });
   await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the driver runs again');
@@ -144,14 +145,14 @@ test('the supervisor restarts a terminated driver; the stream resumes with no ga
   await stack.runtime.terminate(DRIVER, 'test kills the driver');
   await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Terminated', 'the driver is terminated');
   clock.advance(3 * INTERVAL); // time passes while the driver is down
-  await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  await stack.host.invoke('sluice_supervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
   await waitUntil(async () => (await stack.runtime.getStatus(DRIVER))?.runtimeStatus === 'Running', 'the supervisor restarted the driver');
   await waitUntil(async () => (await batches.get(before + 3 * INTERVAL))?.status === 'completed', 'the missed batches ran');
   await runBatch();
   const times = (await batches.list({ limit: 6 })).map((b) => b.time).reverse();
   assert.deepEqual(times, Array.from({ length: 6 }, (_, i) => times[0]! + i * INTERVAL), 'consecutive batch times: no gap, no repeat');
   assert.ok((await batches.list({ limit: 6 })).every((b) => b.status === 'completed'));
-  const again = await stack.host.invoke('sluiceSupervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
+  const again = await stack.host.invoke('sluice_supervisor', { triggerValue: { isPastDue: false, schedule: {}, scheduleStatus: {} } });
   assert.equal(again, undefined);
   assert.equal((await stack.runtime.getStatus(DRIVER))!.runtimeStatus === 'Terminated', false);
 });

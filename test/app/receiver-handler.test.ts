@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import azf from '@azure/functions';
-import { configureApp } from '#sluice/app/app-context.js';
+import { setDevOverrides } from '#sluice/app/dev-overrides.js';
+import { streamFunctionNames } from '#sluice/app/function-names.js';
+import { receiverHandler as receiverOf } from '#sluice/app/receiver-function.js';
+import { StreamRuntime } from '#sluice/app/stream-runtime.js';
+import { DEFAULT_SOURCE } from '#sluice/receiver/received-event.js';
+import { pageViewsJob } from '../../sample/page-views-job.js';
 import { startAzurite, type Azurite } from '#dev/azurite.js';
-import { receiverHandler } from '../../functions/receiver.js';
 import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { BlockStore } from '#sluice/receiver/block-store.js';
 import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
@@ -17,10 +21,16 @@ const { InvocationContext } = azf;
 let azurite: Azurite;
 before(async () => {
   azurite = await startAzurite();
-  Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, SLUICE_STREAM_NAME: 'handler', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_BATCH_INTERVAL: '1s' });
-  configureApp({ log: silentLogger });
+  Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_BATCH_INTERVAL: '1s' });
+  setDevOverrides({ log: silentLogger });
 });
 after(() => azurite.close());
+
+// The receiver of the default source of a stream named "handler", as SluiceApp.stream registers it.
+const stream = new StreamRuntime('handler', pageViewsJob, [
+  { source: DEFAULT_SOURCE, named: false, connection: 'EventHubConnection', eventHubName: 'pageviews', consumerGroup: '$Default', gapConsumerGroup: 'sluice-gaps' },
+], streamFunctionNames('handler'));
+const receiverHandler = receiverOf(stream, DEFAULT_SOURCE);
 
 /** The trigger metadata as the worker hands it to the handler (first letters lower-cased). */
 function metadata(partitionId: string, seqs: number[]) {
@@ -37,7 +47,7 @@ function metadata(partitionId: string, seqs: number[]) {
 
 test('the receiver handler maps the binding data and returns only after blocks and checkpoint are durable', async () => {
   const bodies: unknown[] = [Buffer.from('{"page":"/a", "user":"u1"}'), Buffer.from('not json'), Buffer.from('{"page":"/b"}')];
-  await receiverHandler(bodies, new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i1', triggerMetadata: metadata('3', [10, 11, 12]) }));
+  await receiverHandler(bodies, new InvocationContext({ functionName: 'sluice-handler-receiver', invocationId: 'i1', triggerMetadata: metadata('3', [10, 11, 12]) }));
   const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
   const ref = { source: 'events', partition: '3' };
   const checkpoint = await new CheckpointStore(storage.wal, 'handler').read(ref);
@@ -55,13 +65,13 @@ test('the receiver handler maps the binding data and returns only after blocks a
 });
 
 test('a redelivered invocation is skipped; bad binding data is a clear error', async () => {
-  await receiverHandler([Buffer.from('{"a":1}')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i2', triggerMetadata: metadata('3', [12]) }));
+  await receiverHandler([Buffer.from('{"a":1}')], new InvocationContext({ functionName: 'sluice-handler-receiver', invocationId: 'i2', triggerMetadata: metadata('3', [12]) }));
   const storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
   const cp = await new CheckpointStore(storage.wal, 'handler').read({ source: 'events', partition: '3' });
   assert.equal(cp!.checkpoint.redeliveries, 1);
-  await assert.rejects(receiverHandler([Buffer.from('1'), Buffer.from('2')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i3', triggerMetadata: metadata('3', [13]) })), /1 entries in sequenceNumberArray for 2 events/);
+  await assert.rejects(receiverHandler([Buffer.from('1'), Buffer.from('2')], new InvocationContext({ functionName: 'sluice-handler-receiver', invocationId: 'i3', triggerMetadata: metadata('3', [13]) })), /1 entries in sequenceNumberArray for 2 events/);
   // A Long-like value that is not a number was once NaN, "not newer than the checkpoint", and silently skipped.
   const broken = { ...metadata('3', [13]), sequenceNumberArray: [{ low: 'x' }] };
-  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i5', triggerMetadata: broken })), /sequenceNumberArray\[0\] is object/);
-  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluiceReceiver', invocationId: 'i4', triggerMetadata: {} })), /no partitionContext/);
+  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluice-handler-receiver', invocationId: 'i5', triggerMetadata: broken })), /sequenceNumberArray\[0\] is object/);
+  await assert.rejects(receiverHandler([Buffer.from('1')], new InvocationContext({ functionName: 'sluice-handler-receiver', invocationId: 'i4', triggerMetadata: {} })), /no partitionContext/);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { azureStreamStorage } from '#sluice/adapters/azure/azure-storage.js';
 import { storageClients } from '#sluice/adapters/azure/storage-clients.js';
-import { configureApp } from '#sluice/app/app-context.js';
+import { setDevOverrides } from '#sluice/app/dev-overrides.js';
 import { loadConfig } from '#sluice/config/config.js';
 import { startAzurite, type Azurite } from '#dev/azurite.js';
 import { eventHubBatchInput, type ReceivedEventLike } from '#local-host/eventhub-batch-input.js';
@@ -25,17 +25,21 @@ let invoker: Invoker;
 let registry: FunctionRegistry;
 let storage: StreamStorage;
 const STREAM = 'rpcshapes';
+const RECEIVER = `sluice-${STREAM}-receiver`;
 const partitionOf = (partitionId: string) => ({ fullyQualifiedNamespace: 'ns.servicebus.windows.net', eventHubName: 'pageviews', consumerGroup: 'sluice', partitionId });
 
 before(async () => {
   azurite = await startAzurite();
-  Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, SLUICE_STREAM_NAME: STREAM, SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_BATCH_INTERVAL: '1s' });
-  configureApp({ log: silentLogger });
+  Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_BATCH_INTERVAL: '1s' });
+  setDevOverrides({ log: silentLogger });
   installFunctionsCoreShim();
   registry = new FunctionRegistry();
   collectRegistrationsInto(registry);
-  await import('../../functions/receiver.js');
-  const functions = registeredFunctions(registry, { SLUICE_EVENTHUB_NAME: 'pageviews', SLUICE_CONSUMER_GROUP: 'sluice' });
+  // Loaded after the shim, as the worker loads an app after its core API is in place.
+  const { sluiceApp } = await import('sluice');
+  const { pageViewsJob } = await import('../../sample/page-views-job.js');
+  sluiceApp().stream({ name: STREAM, source: { eventHubName: 'pageviews', consumerGroup: 'sluice' }, job: pageViewsJob });
+  const functions = registeredFunctions(registry, {});
   invoker = createInvoker({ registry, functions, programmingModel: () => currentProgrammingModel()!, log: () => {} });
   storage = azureStreamStorage(loadConfig(), storageClients({ kind: 'connectionString', connectionString: azurite.connectionString }));
 });
@@ -57,7 +61,7 @@ async function storedFrom(partition: string, from: number, to: number) {
 }
 
 test('the receiver is registered with binary bodies, a retry policy that never gives up, and the empty-entries capability', async () => {
-  const registration = registry.get('sluiceReceiver')!;
+  const registration = registry.get(RECEIVER)!;
   const trigger = Object.values(registration.metadata.bindings ?? {}).find((b) => b.type === 'eventHubTrigger');
   assert.equal(trigger?.dataType, 'binary');
   assert.equal(Number(registration.metadata.retryOptions?.maxRetryCount), -1);
@@ -71,7 +75,7 @@ for (const includeEmptyEntries of [true, false]) {
     const from = 100;
     const events = sent(from);
     const input = eventHubBatchInput(events, partitionOf(p), { dataType: 'binary', includeEmptyEntries });
-    await invoker.invoke('sluiceReceiver', input);
+    await invoker.invoke(RECEIVER, input);
     const back = await storedFrom(p, from, from + events.length - 1);
     assert.equal(back.length, events.length);
     back.forEach((e, i) => {
@@ -97,9 +101,9 @@ function shaped(p: string, from: number, metadata: Record<string, unknown>): Inv
 }
 
 test('sequence numbers as numeric strings, Longs and numbers are all accepted', async () => {
-  await invoker.invoke('sluiceReceiver', shaped('3', 300, { SequenceNumberArray: new RpcEncoded(collectionString(['300', '301'], false)) }));
-  await invoker.invoke('sluiceReceiver', shaped('3', 302, { SequenceNumberArray: new RpcEncoded(collectionSint64([302n, 303n])) }));
-  await invoker.invoke('sluiceReceiver', shaped('3', 304, { SequenceNumberArray: new RpcEncoded(json([304, 305])) }));
+  await invoker.invoke(RECEIVER, shaped('3', 300, { SequenceNumberArray: new RpcEncoded(collectionString(['300', '301'], false)) }));
+  await invoker.invoke(RECEIVER, shaped('3', 302, { SequenceNumberArray: new RpcEncoded(collectionSint64([302n, 303n])) }));
+  await invoker.invoke(RECEIVER, shaped('3', 304, { SequenceNumberArray: new RpcEncoded(json([304, 305])) }));
   assert.deepEqual((await storedFrom('3', 300, 305)).map((e) => [e.sequenceNumber, Buffer.from(e.body as Uint8Array).toString()]), [300, 301, 302, 303, 304, 305].map((s) => [s, `e${s}`]));
 });
 
@@ -111,11 +115,11 @@ test('what cannot be read fails the invocation and stores nothing; it is never t
     ['compacted partition keys with no system properties', { SystemPropertiesArray: undefined }, /refusing to guess/],
     ['a body that went through JSON.parse', {}, /dataType "binary"/],
   ];
-  await invoker.invoke('sluiceReceiver', shaped('4', 398, {}));
+  await invoker.invoke(RECEIVER, shaped('4', 398, {}));
   for (const [name, metadata, error] of cases) {
     const input = shaped('4', 400, metadata);
     const withBody = name.startsWith('a body') ? { ...input, triggerValue: new RpcEncoded(collectionString(['{"a":1}', '2'], false)) } : input;
-    await assert.rejects(invoker.invoke('sluiceReceiver', withBody), error, name);
+    await assert.rejects(invoker.invoke(RECEIVER, withBody), error, name);
   }
   assert.deepEqual(await storedFrom('4', 400, 401), []);
   const cp = await new CheckpointStore(storage.wal, STREAM).read({ source: 'events', partition: '4' });

@@ -33,7 +33,7 @@ const COUNT = 3000;
 const RATE = 100;
 const MALFORMED_EVERY = 50;
 const settings = { ...QUICK_STREAM_SETTINGS, SLUICE_STREAM_NAME: STREAM, SLUICE_SUPERVISOR_SCHEDULE: '*/5 * * * * *' };
-const WITHOUT_DRIVER = { 'AzureWebJobs.sluiceDriver.Disabled': 'true', 'AzureWebJobs.sluiceSupervisor.Disabled': 'true' };
+const WITHOUT_DRIVER = { [`AzureWebJobs.sluice-${STREAM}-driver.Disabled`]: 'true', 'AzureWebJobs.sluice_supervisor.Disabled': 'true' };
 
 test('three instances on one hub, killed and restarted while events flow: no loss, no duplicate, and the etag fence was exercised', async (t) => {
   const random = mulberry32(SEED);

@@ -5,12 +5,14 @@ import { after, before, test } from 'node:test';
 import { startStack, type Stack } from '#dev/stack.js';
 import { parseSmokeOptions } from '../../smoke/smoke-options.js';
 import { silentLogger } from '#sluice/util/log.js';
+import { singleStreamAppDir } from '../app/single-stream-app/app-dir.js';
 
 const SMOKE = fileURLToPath(new URL('../../smoke/smoke.js', import.meta.url));
 let stack: Stack;
 
 before(async () => {
   stack = await startStack({
+    appDir: singleStreamAppDir(),
     port: 0, hubPort: 0, partitions: 2, log: silentLogger,
     settings: { SLUICE_STREAM_NAME: 'smoke', SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
   });

@@ -15,6 +15,7 @@ import { silentLogger } from '#sluice/util/log.js';
 import { BatchLog } from '#sluice/wal/batch-log.js';
 import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import { runOneBatch, waitUntil } from '../support/wait.js';
+import { singleStreamAppDir } from '../app/single-stream-app/app-dir.js';
 
 const ARTIFACTS = resolve('test-artifacts');
 const WAIT = { timeout: 15_000 };
@@ -46,6 +47,7 @@ describe('status page in headless Chromium, served by the app on the local stack
 
   before(async () => {
     stack = await startStack({
+      appDir: singleStreamAppDir(),
       clock, port: 0, hubPort: 0, partitions: 2, log: silentLogger,
       settings: { SLUICE_STREAM_NAME: STREAM, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '2', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
     });

@@ -34,7 +34,12 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`  Status page:    ${stack.host.url}/api/ui`);
   if (stack.eventHubConnectionString) console.log(`  Event Hubs:     ${stack.eventHubConnectionString}`);
   console.log(`  Storage:        ${stack.storageConnectionString}`);
-  console.log(`  Data:           ${dataDir ? `persisted in ${dataDir}` : 'in memory'}\n`);
+  console.log(`  Data:           ${dataDir ? `persisted in ${dataDir}` : 'in memory'}`);
+  for (const s of stack.streams) {
+    console.log(`  Stream ${s.name}: ${stack.host.url}/api/streams/${s.name}/ui  reads ${s.sources.map((x) => `"${x.eventHubName}" (${x.consumerGroup})`).join(' + ')}`);
+  }
+  if (stack.streams.length === 0) console.log('  (the app registers no Sluice streams)');
+  console.log('');
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EventHubProducerClient, type EventData, type RetryOptions } from '@azure/event-hubs';
 import { systemClock, type Clock } from 'sluice';
-import { sampleEvents, type PageView } from './sample-events.js';
+import { mulberry32, orderAfter, sampleEvents, type PageView } from './sample-events.js';
 
 export interface ProduceOptions {
   connectionString: string;
@@ -25,6 +25,15 @@ export interface ProduceOptions {
   clock?: Clock;
   /** SDK retries; defaults fail within about 20 s when nothing answers. */
   retryOptions?: RetryOptions;
+  /** Also send orders to a second hub: one per `every` valid page views, by the same user, right after it. */
+  orders?: OrderOptions;
+}
+
+export interface OrderOptions {
+  eventHubName: string;
+  every: number;
+  /** Every nth order is malformed: alternately invalid JSON and a negative amount. */
+  malformedEvery?: number;
 }
 
 export interface ProduceProgress {
@@ -50,6 +59,8 @@ export interface ProduceManifest {
   perKey: Record<string, number>;
   aborted: boolean;
   elapsedMs: number;
+  /** Orders sent to the second hub, when asked for. */
+  orders?: { eventHubName: string; sent: number; malformed: number };
 }
 
 export class ProduceError extends Error {
@@ -68,17 +79,13 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
   const clock = options.clock ?? systemClock;
   const keyField = options.keyField ?? 'page';
   const keyed = options.keyField !== undefined;
-  let client: EventHubProducerClient;
-  try {
-    const clientOptions = { retryOptions: options.retryOptions ?? DEFAULT_RETRY };
-    // A bare namespace host name means Entra ID: the deployed namespace has SAS disabled.
-    client = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i.test(options.connectionString)
-      ? new EventHubProducerClient(options.connectionString, options.eventHubName, new DefaultAzureCredential(), clientOptions)
-      : new EventHubProducerClient(options.connectionString, options.eventHubName, clientOptions);
-  } catch (err) {
-    throw new ProduceError(`The connection string is not valid: ${(err as Error).message}`, { cause: err });
-  }
-  const manifest: ProduceManifest = { eventHubName: options.eventHubName, seed: options.seed, keyField, keyed, sent: 0, malformed: 0, valid: 0, perKey: {}, aborted: false, elapsedMs: 0 };
+  const client = producerClient(options, options.eventHubName);
+  const ordersClient = options.orders && producerClient(options, options.orders.eventHubName);
+  const random = mulberry32(options.seed ^ 0x5eed);
+  const manifest: ProduceManifest = {
+    eventHubName: options.eventHubName, seed: options.seed, keyField, keyed, sent: 0, malformed: 0, valid: 0, perKey: {}, aborted: false, elapsedMs: 0,
+    ...(options.orders && { orders: { eventHubName: options.orders.eventHubName, sent: 0, malformed: 0 } }),
+  };
   // Pace in ~20 sends a second, so a rate of 1000/s goes out as batches of 50.
   const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(options.rate / 20)));
   const start = clock.now();
@@ -89,11 +96,17 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
       const groups = new Map<string, EventData[]>();
       const n = Math.min(chunk, options.count - manifest.sent);
       const counted: PageView[] = [];
+      const orders: EventData[] = [];
       let malformed = 0;
       for (let i = 0; i < n; i++) {
         const { body, pageView } = events.next().value!;
         if (pageView) counted.push(pageView);
         else malformed++;
+        if (pageView && options.orders && (manifest.valid + counted.length) % options.orders.every === 0) {
+          const made = orderAfter(pageView, manifest.orders!.sent + orders.length + 1, random, options.orders.malformedEvery);
+          if (!made.order) manifest.orders!.malformed++;
+          orders.push({ body: Buffer.from(made.body, 'utf8'), contentType: 'application/json' });
+        }
         // Keyed sends group by key; the rest share one group ('' = hub round-robin or listed partitions).
         const group = keyed && pageView ? `k:${String(pageView[keyField])}` : '';
         const list = groups.get(group) ?? [];
@@ -110,6 +123,11 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
             : {};
         await sendAll(client, batchEvents, target, options.signal);
       }
+      // After the chunk's views, so a view reaches its hub before the order it led to.
+      if (ordersClient && orders.length > 0) {
+        await sendAll(ordersClient, orders, {}, options.signal);
+        manifest.orders!.sent += orders.length;
+      }
       manifest.sent += n;
       manifest.malformed += malformed;
       manifest.valid += counted.length;
@@ -125,6 +143,7 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
     if (!options.signal?.aborted) throw explain(err, options);
   } finally {
     await client.close().catch(() => {});
+    await ordersClient?.close().catch(() => {});
   }
   manifest.aborted = manifest.sent < options.count;
   manifest.elapsedMs = clock.now() - start;
@@ -133,6 +152,18 @@ export async function produce(options: ProduceOptions): Promise<ProduceManifest>
     await writeFile(options.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   }
   return manifest;
+}
+
+function producerClient(options: ProduceOptions, eventHubName: string): EventHubProducerClient {
+  try {
+    const clientOptions = { retryOptions: options.retryOptions ?? DEFAULT_RETRY };
+    // A bare namespace host name means Entra ID: the deployed namespace has SAS disabled.
+    return /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i.test(options.connectionString)
+      ? new EventHubProducerClient(options.connectionString, eventHubName, new DefaultAzureCredential(), clientOptions)
+      : new EventHubProducerClient(options.connectionString, eventHubName, clientOptions);
+  } catch (err) {
+    throw new ProduceError(`The connection string is not valid: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Sends events in as few batches as fit the hub's message size limit. */
@@ -155,6 +186,10 @@ function validate(o: ProduceOptions): void {
   if (!Number.isInteger(o.seed)) throw new ProduceError(`seed must be an integer, not ${o.seed}`);
   if (o.malformedEvery !== undefined && (!Number.isInteger(o.malformedEvery) || o.malformedEvery < 1)) {
     throw new ProduceError(`malformedEvery must be a whole number >= 1, not ${o.malformedEvery}`);
+  }
+  if (o.orders && (!Number.isInteger(o.orders.every) || o.orders.every < 1)) throw new ProduceError(`orders.every must be a whole number >= 1, not ${o.orders.every}`);
+  if (o.orders?.malformedEvery !== undefined && (!Number.isInteger(o.orders.malformedEvery) || o.orders.malformedEvery < 1)) {
+    throw new ProduceError(`orders.malformedEvery must be a whole number >= 1, not ${o.orders.malformedEvery}`);
   }
   if (o.keyField !== undefined && !['id', 'ts', 'user', 'page', 'country', 'device', 'durationMs'].includes(o.keyField)) {
     throw new ProduceError(`keyField must be a page-view field (user, page, country, device, ...), not "${String(o.keyField)}"`);

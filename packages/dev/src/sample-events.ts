@@ -118,3 +118,25 @@ export function takeSampleEvents(count: number, options: SampleEventOptions): Sa
   }
   return out;
 }
+
+/** An order of the second sample stream, placed by a user seen in the page views. */
+export interface SampleOrder {
+  id: string;
+  ts: number;
+  user: string;
+  amountCents: number;
+}
+
+/**
+ * The order a page view leads to: the same user, a few seconds later, for a seeded amount. Every
+ * `malformedEvery`th order (n counts orders) is malformed on purpose: alternately invalid JSON and a
+ * negative amount.
+ */
+export function orderAfter(view: PageView, n: number, random: () => number, malformedEvery?: number): { body: string; order: SampleOrder | undefined } {
+  const order: SampleOrder = { id: `o-${view.id}`, ts: view.ts + 1000 + Math.floor(random() * 5000), user: view.user, amountCents: 100 * (5 + Math.floor(random() * 195)) };
+  if (malformedEvery && malformedEvery > 0 && n % malformedEvery === 0) {
+    const invalidJson = (n / malformedEvery) % 2 === 1;
+    return { body: invalidJson ? JSON.stringify(order).slice(0, -3) : JSON.stringify({ ...order, amountCents: -order.amountCents }), order: undefined };
+  }
+  return { body: JSON.stringify(order), order };
+}

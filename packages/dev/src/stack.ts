@@ -1,15 +1,12 @@
-import { configureApp, type AppOverrides } from 'sluice/internal';
-import { flushReceivers } from 'sluice/internal';
-import { loadConfig, settingsEnvironment, type SluiceConfig } from 'sluice/internal';
-import { SETTING_LIST } from 'sluice/internal';
-import type { StreamingJob } from 'sluice/internal';
 import { systemClock, type Clock } from 'sluice';
-import { consoleLogger, type Logger } from 'sluice/internal';
+import {
+  clearDevOverrides, consoleLogger, loadConfig, registeredApps, setDevOverrides, settingsEnvironment, SETTING_LIST,
+  type DevOverrides, type Logger, type RegisteredAppView, type RegisteredSourceView, type SluiceConfig, type StreamingJob,
+} from 'sluice/internal';
 import { startAzurite, type Azurite } from './azurite.js';
 import { devHubConfig, startDevHub, type DevHub } from '@sluice/dev-hub';
-import { createDurableExtension } from '@sluice/local-durable';
-import type { DurableRuntime } from '@sluice/local-durable';
-import { startLocalHost, type LocalHost } from '@sluice/local-host';
+import { createDurableExtension, type DurableRuntime } from '@sluice/local-durable';
+import { consoleHostLog, loadFunctionsApp, startLocalHost, type LocalHost } from '@sluice/local-host';
 
 export interface StackOptions {
   /** The app folder (package.json main, host.json); the working directory by default. */
@@ -29,12 +26,24 @@ export interface StackOptions {
   readonly storageConnectionString?: string;
   /** Use this Event Hubs (official emulator or a namespace) instead of the dev hub. */
   readonly eventHubConnectionString?: string;
+  /** Runs this pipeline in every stream instead of the one the app registered. */
   readonly job?: StreamingJob;
-  readonly wrapStorage?: AppOverrides['wrapStorage'];
+  /** Runs these pipelines instead of the registered ones, by stream name. */
+  readonly jobs?: Readonly<Record<string, StreamingJob>>;
+  readonly wrapStorage?: DevOverrides['wrapStorage'];
+}
+
+/** A stream the loaded app registered, with the hubs it reads. */
+export interface StackStream {
+  readonly name: string;
+  readonly sources: readonly RegisteredSourceView[];
 }
 
 export interface Stack {
+  /** The app-wide settings (SLUICE_*); each stream's own are loadStreamConfig(name). */
   readonly config: SluiceConfig;
+  /** Every stream the app registered, in order. */
+  readonly streams: readonly StackStream[];
   readonly host: LocalHost;
   readonly runtime: DurableRuntime;
   /** The host's own storage (durable history, trigger checkpoints). */
@@ -64,20 +73,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cloudHub = !options.eventHubConnectionString && !base['EventHubConnection'] && Boolean(base['EventHubConnection__fullyQualifiedNamespace']);
   const started: { close(): Promise<void> }[] = [];
   try {
+    // Every setting gets its effective value, as the Bicep sets them all in Azure; per-stream
+    // settings (Sluice__Streams__…) pass through. The app resolves its hub names from them as it
+    // loads, so they are in place before the app is.
+    for (const s of SETTING_LIST) process.env[s.name] = base[s.name] || s.default;
+    for (const [key, value] of Object.entries(base)) if (key.startsWith('Sluice__') && value !== undefined) process.env[key] = value;
+    clearDevOverrides();
+    await loadFunctionsApp(appDir, { log: consoleHostLog });
+    const apps = registeredApps();
+    const streams = apps.flatMap((a) => a.streams());
     const azurite = options.storageConnectionString ? undefined : await startAzurite(options.dataDir ? { location: `${options.dataDir}/azurite` } : {});
     if (azurite) started.push(azurite);
     const hub = options.eventHubConnectionString || cloudHub ? undefined : await startDevHub({
       // The hub keeps real time, like the service: clients sign SAS tokens with the wall clock.
       port: options.hubPort ?? 5672,
-      config: devHubConfig([{ name: config.eventHubName, partitions: options.partitions ?? 4, consumerGroups: [config.consumerGroup, config.gapConsumerGroup].filter((g) => g !== '$Default') }]),
+      config: devHubConfig(hubsOf(streams, options.partitions ?? 4)),
       ...(options.dataDir ? { persistDir: `${options.dataDir}/devhub` } : {}),
     });
     if (hub) started.push(hub);
     const storageConnectionString = options.storageConnectionString ?? azurite!.connectionString;
     const eventHubConnectionString = options.eventHubConnectionString ?? hub?.connectionString;
-    // Every setting gets its effective value, as the Bicep sets them all in Azure: bindings
-    // such as %SLUICE_EVENTHUB_NAME% resolve only against settings that exist.
-    for (const s of SETTING_LIST) process.env[s.name] = base[s.name] || s.default;
     if (cloudStorage) {
       for (const suffix of ['accountName', 'blobServiceUri', 'tableServiceUri', 'clientId']) {
         const value = base[`AzureWebJobsStorage__${suffix}`];
@@ -86,8 +101,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       process.env['SLUICE_STORAGE_CONNECTION'] = 'SluiceStorage';
     }
     process.env['AzureWebJobsStorage'] = storageConnectionString;
-    if (eventHubConnectionString) process.env['EventHubConnection'] = eventHubConnectionString;
-    configureApp({ clock, log, ...(options.job && { job: options.job }), ...(options.wrapStorage && { wrapStorage: options.wrapStorage }) });
+    // Every connection the app's sources name reaches the one local (or given) hub.
+    if (eventHubConnectionString) for (const name of new Set(['EventHubConnection', ...streams.flatMap((st) => st.sources.map((x) => x.connection))])) process.env[name] = eventHubConnectionString;
+    setDevOverrides({ clock, log, ...(options.job && { job: options.job }), ...(options.wrapStorage && { wrapStorage: options.wrapStorage }) });
+    for (const [stream, job] of Object.entries(options.jobs ?? {})) {
+      if (!streams.some((st) => st.name === stream)) throw new Error(`startStack: jobs names stream "${stream}", but the app registers ${streams.map((st) => `"${st.name}"`).join(', ') || 'no streams'}`);
+      setDevOverrides({ job }, stream);
+    }
     let runtime: DurableRuntime | undefined;
     let stopping = false;
     // Work still in flight when the stack stops fails with "runtime is stopped": expected, not news.
@@ -105,12 +125,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Durable clients build their callback URLs from WEBSITE_HOSTNAME, as in Azure.
     process.env['WEBSITE_HOSTNAME'] = `127.0.0.1:${host.port}`;
     return {
-      config, host, runtime: runtime!, storageConnectionString, ...(eventHubConnectionString && { eventHubConnectionString }),
+      config, streams, host, runtime: runtime!, storageConnectionString, ...(eventHubConnectionString && { eventHubConnectionString }),
       ...(hub && { hub }), ...(azurite && { azurite }),
       async stop() {
         stopping = true;
         await host.stop();
-        await flushReceivers();
+        await flushAll(apps);
         for (const s of started.reverse()) await s.close();
       },
     };
@@ -118,4 +138,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const s of started.reverse()) await s.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The dev hub's hubs: every hub a registered source reads, with its trigger and gap-fill groups. */
+function hubsOf(streams: readonly StackStream[], partitions: number): { name: string; partitions: number; consumerGroups: string[] }[] {
+  const groups = new Map<string, Set<string>>();
+  for (const source of streams.flatMap((s) => s.sources)) {
+    const set = groups.get(source.eventHubName) ?? new Set<string>();
+    for (const g of [source.consumerGroup, source.gapConsumerGroup]) if (g !== '$Default') set.add(g);
+    groups.set(source.eventHubName, set);
+  }
+  return [...groups].map(([name, set]) => ({ name, partitions, consumerGroups: [...set].sort() }));
+}
+
+/** Flushes every app's receivers; one app's failure does not keep the others from flushing. */
+async function flushAll(apps: readonly RegisteredAppView[]): Promise<void> {
+  const results = await Promise.allSettled(apps.map((a) => a.flush()));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length > 0) throw new AggregateError(failed, 'flushing the receivers failed');
 }

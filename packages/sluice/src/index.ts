@@ -1,4 +1,9 @@
-/** Sluice's public API: the DStream pipeline, the engine steps, configuration and the ports. */
+/** Sluice's public API: the Functions app, the DStream pipeline, the engine steps, configuration and the ports. */
+export { sluiceApp, SluiceApp, type SluiceAppOptions, type StreamDefinition, type RegisteredStream } from './app/sluice-app.js';
+export { StreamDefinitionError, type EventHubSourceOptions, type ResolvedSource } from './app/stream-sources.js';
+export { setDevOverrides, clearDevOverrides, registeredApps, type DevOverrides, type RegisteredAppView, type RegisteredSourceView } from './app/dev-overrides.js';
+export type { Logger } from './util/log.js';
+export type { BatchTelemetry } from './telemetry/batch-telemetry.js';
 export { DStream } from './dstream/dstream.js';
 export { StreamingContext, type StreamingJob } from './dstream/streaming-context.js';
 export type { Sink, SinkContext } from './sinks/sink.js';

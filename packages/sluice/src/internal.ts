@@ -4,8 +4,7 @@
  * API report does not track it.
  */
 export * from './index.js';
-export { configureApp, useJob, type AppOverrides } from './app/app-context.js';
-export { flushReceivers } from './app/receivers.js';
+export { clearDevOverrides, registeredApps, setDevOverrides, type DevOverrides, type RegisteredAppView, type RegisteredSourceView } from './app/dev-overrides.js';
 export { settingsEnvironment, DEV_ACCOUNT, DEV_KEY } from './config/config.js';
 export { consoleLogger, type Logger } from './util/log.js';
 export { BatchLog } from './wal/batch-log.js';

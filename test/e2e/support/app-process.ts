@@ -10,6 +10,7 @@
 import { startStack } from '#dev/stack.js';
 import type { Logger } from '#sluice/util/log.js';
 import { FreezeSwitch, isFreezePoint } from './freeze-switch.js';
+import { singleStreamAppDir } from '../../app/single-stream-app/app-dir.js';
 
 const storageConnectionString = process.env['E2E_STORAGE'];
 const eventHubConnectionString = process.env['E2E_EVENTHUB'];
@@ -37,7 +38,7 @@ if (at) {
 }
 
 const stack = await startStack({
-  storageConnectionString, eventHubConnectionString, port: 0, log,
+  appDir: singleStreamAppDir(), storageConnectionString, eventHubConnectionString, port: 0, log,
   ...(freeze && { wrapStorage: (s) => freeze.wrap(s) }),
 });
 process.stdout.write(`READY ${JSON.stringify({ url: stack.host.url, pid: process.pid, stream: stack.config.streamName })}\n`);

@@ -10,6 +10,7 @@ import type { StreamStorage } from '#sluice/ports/stream-storage.js';
 import { BatchLog } from '#sluice/wal/batch-log.js';
 import { CheckpointStore } from '#sluice/wal/checkpoint-store.js';
 import type { BatchRecord } from '#sluice/wal/wal-events.js';
+import { singleStreamAppDir } from '../../app/single-stream-app/app-dir.js';
 
 /** Reads what a stream wrote, as a user of the outputs would, and whether it has drained. */
 export class StreamOutputs {
@@ -103,6 +104,7 @@ export async function expireOwnerships(storageConnectionString: string): Promise
 /** The whole stack in this process on free ports, on the system clock with 1 s batches, and a reader of the stream's outputs. */
 export async function startTestStack(stream: string): Promise<{ stack: Stack; outputs: StreamOutputs }> {
   const stack = await startStack({
+    appDir: singleStreamAppDir(),
     port: 0, hubPort: 0, partitions: 4, log: silentLogger,
     settings: { SLUICE_STREAM_NAME: stream, SLUICE_BATCH_INTERVAL: '1s', SLUICE_BLOCK_INTERVAL: '100ms', SLUICE_MAX_TASKS_PER_BATCH: '4', SLUICE_SUPERVISOR_SCHEDULE: '0 0 0 1 1 *' },
   });

@@ -3,7 +3,7 @@ import { messageOf } from '../scheduler/dead-letter.js';
 import type { RetryState } from '../scheduler/batch-policy.js';
 import type { BatchSummary } from '../scheduler/stream-engine.js';
 import type { TaskSummary } from '../wal/wal-events.js';
-import type { AppContext } from './app-context.js';
+import type { StreamContext } from './stream-context.js';
 
 /** What the orchestrator carries from batch to batch: references and counters only. */
 export interface DriverInput {
@@ -41,19 +41,19 @@ async function outcome<T>(step: () => Promise<T>): Promise<Outcome<T>> {
 
 /** The bodies of the driver's activities: each is one engine step, idempotent per batch time. */
 export const driverActivities = {
-  nextBatchTime: (app: AppContext): Promise<Outcome<number>> => outcome(() => app.engine.nextBatchTime()),
+  nextBatchTime: (app: StreamContext): Promise<Outcome<number>> => outcome(() => app.engine.nextBatchTime()),
 
-  allocate: (app: AppContext, time: number): Promise<Outcome<AllocationRef>> => outcome(async () => {
+  allocate: (app: StreamContext, time: number): Promise<Outcome<AllocationRef>> => outcome(async () => {
     const allocation = await app.engine.allocateBatch(time);
     return { time, tasks: app.engine.planTasks(allocation).length, records: allocation.records };
   }),
 
-  runTask: (app: AppContext, time: number, task: number): Promise<Outcome<TaskSummary>> => outcome(() => app.engine.runTask(time, task)),
+  runTask: (app: StreamContext, time: number, task: number): Promise<Outcome<TaskSummary>> => outcome(() => app.engine.runTask(time, task)),
 
-  commit: (app: AppContext, time: number, attempts: number): Promise<Outcome<BatchSummary>> => outcome(() => app.engine.commitBatch(time, attempts)),
+  commit: (app: StreamContext, time: number, attempts: number): Promise<Outcome<BatchSummary>> => outcome(() => app.engine.commitBatch(time, attempts)),
 
   /** Records the failure; returns whether the driver goes on (skip) or stops. */
-  async fail(app: AppContext, time: number, error: string, attempts: number): Promise<{ goOn: boolean }> {
+  async fail(app: StreamContext, time: number, error: string, attempts: number): Promise<{ goOn: boolean }> {
     const skip = app.config.onBatchFailure === 'skip';
     app.log.error(skip ? 'batch failed after retries; skipping it, its blocks stay for a replay' : 'batch failed after retries; the driver stops, its blocks stay for a replay', { time, attempts, error });
     app.telemetry.batchGaveUp({ batchTime: time, attempts, skipped: skip, error });
@@ -61,7 +61,7 @@ export const driverActivities = {
     return { goOn: skip };
   },
 
-  async cleanup(app: AppContext): Promise<void> {
+  async cleanup(app: StreamContext): Promise<void> {
     try {
       const result = await app.engine.cleanUp();
       if (result.batchesCleaned || result.walRecordsDeleted) app.log.info('cleanup', { ...result });

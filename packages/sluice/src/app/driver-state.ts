@@ -1,6 +1,6 @@
 import type { RetryState } from '../scheduler/batch-policy.js';
 import type { DriverState, RetryingBatch } from '../status/status-ports.js';
-import type { AppContext } from './app-context.js';
+import type { StreamContext } from './stream-context.js';
 import type { DriverClient } from './driver-client.js';
 
 /** The status contract's `retrying` of a retry state: what the driver puts in its custom status. */
@@ -9,7 +9,7 @@ export function retryingView(state: RetryState): RetryingBatch {
 }
 
 /** The driver orchestration's status, in the status page's words. */
-export async function driverState(app: AppContext, client: DriverClient): Promise<DriverState> {
+export async function driverState(app: StreamContext, client: DriverClient): Promise<DriverState> {
   const [status, desired] = await Promise.all([client.status(app.driverId), app.control.read()]);
   if (!status) return { state: 'stopped', reason: 'the driver has not started yet (the supervisor starts it)' };
   switch (status.runtimeStatus) {

@@ -7,6 +7,8 @@ import type { ReceivedEvent } from '../receiver/received-event.js';
 export interface RangeReaderOptions {
   /** Resolved on the first read, so a process that never sees a gap needs no hub settings. */
   readonly connection: () => Connection;
+  /** The app-setting prefix the connection comes from, named in errors ("EventHubConnection" by default). */
+  readonly connectionName?: string;
   readonly eventHubName: string;
   /** Not the trigger's group: its readers (owner level 0) lock non-owner readers out. */
   readonly consumerGroup: string;
@@ -16,7 +18,7 @@ export interface RangeReaderOptions {
 
 /**
  * Reads a partition's events back by sequence number with the receiver's own client, identity
- * or connection string as the `EventHubConnection` settings say. Only what the hub still holds
+ * or connection string as the source's connection settings say. Only what the hub still holds
  * (from its beginning sequence number on) is asked for, so retention shows up as a shorter
  * answer rather than an error.
  */
@@ -50,7 +52,7 @@ export class EventHubRangeReader implements HubRangeReader {
         ? new EventHubConsumerClient(consumerGroup, connection.connectionString)
         : new EventHubConsumerClient(consumerGroup, connection.connectionString, eventHubName);
     } else {
-      if (!connection.fullyQualifiedNamespace) throw new Error('EventHubConnection__fullyQualifiedNamespace is not set: the receiver cannot read a gap back from the hub');
+      if (!connection.fullyQualifiedNamespace) throw new Error(`${this.options.connectionName ?? 'EventHubConnection'}__fullyQualifiedNamespace is not set: the receiver cannot read a gap back from the hub`);
       const credential = new DefaultAzureCredential(connection.clientId ? { managedIdentityClientId: connection.clientId } : {});
       this.client = new EventHubConsumerClient(consumerGroup, connection.fullyQualifiedNamespace, eventHubName, credential);
     }

@@ -1,70 +1,86 @@
 import { instanceName, readConnection } from '../config/config.js';
 import { BlockStore } from '../receiver/block-store.js';
 import { BufferedReceiver } from '../receiver/buffered-receiver.js';
-import { DEFAULT_SOURCE, type ReceivedEvent } from '../receiver/received-event.js';
+import type { ReceivedEvent } from '../receiver/received-event.js';
 import { ReliableReceiver } from '../receiver/reliable-receiver.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
-import type { AppContext } from './app-context.js';
 import { EventHubRangeReader } from './event-hub-range-reader.js';
-
-/** The app setting the receiver's trigger binds (`connection`), which gap fill reads with too. */
-export const EVENT_HUB_CONNECTION = 'EventHubConnection';
+import type { StreamContext } from './stream-context.js';
+import type { ResolvedSource } from './stream-sources.js';
 
 /**
- * One receiver per partition per process, kept across invocations: the reliable receiver keeps
- * the checkpoint's etag between calls, and the unreliable one keeps its buffer.
+ * One stream's receivers in this process: one per source and partition, kept across invocations,
+ * because the reliable receiver keeps the checkpoint's etag between calls and the unreliable one
+ * keeps its buffer. Gap fill gets one hub client per source, made on first use (most processes
+ * never see a gap).
  */
-const reliable = new Map<string, ReliableReceiver>();
-const buffered = new Map<string, BufferedReceiver>();
-let hubReader: EventHubRangeReader | undefined;
+export class StreamReceivers {
+  private readonly reliable = new Map<string, ReliableReceiver>();
+  private readonly buffered = new Map<string, BufferedReceiver>();
+  private readonly hubReaders = new Map<string, EventHubRangeReader>();
 
-export async function receive(app: AppContext, partition: string, events: readonly ReceivedEvent[]): Promise<void> {
-  const receiver = reliableFor(app, partition);
-  if (app.config.receiverMode === 'reliable') {
-    const result = await receiver.receive(events);
-    if (result.redeliveries > 0 || result.conflicts > 0 || result.filled > 0 || result.lost > 0) app.log.info('receiver stored events', { partition, ...result });
-    if (result.lost > 0) app.telemetry.eventsLost({ partition, count: result.lost });
-    return;
+  constructor(private readonly app: StreamContext) {}
+
+  async receive(source: ResolvedSource, partition: string, events: readonly ReceivedEvent[]): Promise<void> {
+    const { app } = this;
+    const receiver = this.reliableFor(source, partition);
+    if (app.config.receiverMode === 'reliable') {
+      const result = await receiver.receive(events);
+      if (result.redeliveries > 0 || result.conflicts > 0 || result.filled > 0 || result.lost > 0) app.log.info('receiver stored events', { source: source.source, partition, ...result });
+      if (result.lost > 0) app.telemetry.eventsLost({ partition, count: result.lost });
+      return;
+    }
+    const key = keyOf(source, partition);
+    let b = this.buffered.get(key);
+    if (!b) {
+      b = new BufferedReceiver(receiver, app.config.blockIntervalMs, app.config.maxBlockBytes, app.clock, app.log);
+      this.buffered.set(key, b);
+    }
+    await b.receive(events);
   }
-  let b = buffered.get(partition);
-  if (!b) {
-    b = new BufferedReceiver(receiver, app.config.blockIntervalMs, app.config.maxBlockBytes, app.clock, app.log);
-    buffered.set(partition, b);
+
+  /** Stores what unreliable receivers still buffer and closes the gap-fill clients (on shutdown). */
+  async flush(): Promise<void> {
+    const buffered = [...this.buffered.values()];
+    const readers = [...this.hubReaders.values()];
+    this.buffered.clear();
+    this.reliable.clear();
+    this.hubReaders.clear();
+    const results = await Promise.allSettled([...buffered.map((b) => b.close()), ...readers.map((r) => r.close())]);
+    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length > 0) throw new AggregateError(failed, `stream "${this.app.config.streamName}": ${failed.length} receiver(s) failed to flush`);
   }
-  await b.receive(events);
-}
 
-/** Stores what unreliable receivers still buffer (on shutdown). */
-export async function flushReceivers(): Promise<void> {
-  await Promise.all([...buffered.values()].map((b) => b.close()));
-  buffered.clear();
-  reliable.clear();
-  const reader = hubReader;
-  hubReader = undefined;
-  await reader?.close();
-}
-
-function reliableFor(app: AppContext, partition: string): ReliableReceiver {
-  let r = reliable.get(partition);
-  if (!r) {
-    const { config, storage } = app;
-    r = new ReliableReceiver(
-      new BlockStore(storage.blocks, config.streamName),
-      new CheckpointStore(storage.wal, config.streamName),
-      { source: DEFAULT_SOURCE, partition, blockIntervalMs: config.blockIntervalMs, maxBlockBytes: config.maxBlockBytes, owner: instanceName(), hub: hubReaderOf(app) },
-      app.clock, app.log,
-    );
-    reliable.set(partition, r);
+  private reliableFor(source: ResolvedSource, partition: string): ReliableReceiver {
+    const key = keyOf(source, partition);
+    let r = this.reliable.get(key);
+    if (!r) {
+      const { config, storage } = this.app;
+      r = new ReliableReceiver(
+        new BlockStore(storage.blocks, config.streamName),
+        new CheckpointStore(storage.wal, config.streamName),
+        { source: source.source, partition, blockIntervalMs: config.blockIntervalMs, maxBlockBytes: config.maxBlockBytes, owner: instanceName(), hub: this.hubReaderOf(source) },
+        this.app.clock, this.app.log,
+      );
+      this.reliable.set(key, r);
+    }
+    return r;
   }
-  return r;
+
+  private hubReaderOf(source: ResolvedSource): EventHubRangeReader {
+    let reader = this.hubReaders.get(source.source);
+    if (!reader) {
+      reader = new EventHubRangeReader({
+        connection: () => readConnection(source.connection),
+        connectionName: source.connection,
+        eventHubName: source.eventHubName,
+        consumerGroup: source.gapConsumerGroup,
+      });
+      this.hubReaders.set(source.source, reader);
+    }
+    return reader;
+  }
 }
 
-/** One gap-fill client per process, made on first use (most processes never see a gap). */
-function hubReaderOf(app: AppContext): EventHubRangeReader {
-  hubReader ??= new EventHubRangeReader({
-    connection: () => readConnection(EVENT_HUB_CONNECTION),
-    eventHubName: app.config.eventHubName,
-    consumerGroup: app.config.gapConsumerGroup,
-  });
-  return hubReader;
-}
+/** Source names have no "/" (stream-sources.ts), so the key is unambiguous. */
+const keyOf = (source: ResolvedSource, partition: string): string => `${source.source}/${partition}`;

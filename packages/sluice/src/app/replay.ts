@@ -1,7 +1,7 @@
 import { prefixedEntityTable, prefixedObjectStore } from '../adapters/prefixed.js';
 import { StreamingContext } from '../dstream/streaming-context.js';
 import { StreamEngine, type BatchSummary } from '../scheduler/stream-engine.js';
-import type { AppContext } from './app-context.js';
+import type { StreamContext } from './stream-context.js';
 
 export const MAX_REPLAY_BATCHES = 1000;
 
@@ -14,7 +14,7 @@ export const replayPrefix = (from: number, to: number): string => `replay-${from
  * allocation, so it reads exactly the events the live batch read; windows and state start empty
  * at `from`, as a fresh batch job would.
  */
-export async function replayBatchTimes(app: AppContext, from: number, to: number): Promise<number[]> {
+export async function replayBatchTimes(app: StreamContext, from: number, to: number): Promise<number[]> {
   const times: number[] = [];
   let before = to + 1;
   for (;;) {
@@ -26,7 +26,7 @@ export async function replayBatchTimes(app: AppContext, from: number, to: number
   return times.reverse();
 }
 
-export async function replayBatch(app: AppContext, from: number, to: number, time: number): Promise<BatchSummary> {
+export async function replayBatch(app: StreamContext, from: number, to: number, time: number): Promise<BatchSummary> {
   const original = await app.engine.batch(time);
   if (!original) throw new Error(`batch ${time} is not in the WAL`);
   const prefix = replayPrefix(from, to);

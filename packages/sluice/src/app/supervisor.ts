@@ -1,5 +1,5 @@
 import { messageOf } from '../scheduler/dead-letter.js';
-import type { AppContext } from './app-context.js';
+import type { StreamContext } from './stream-context.js';
 import { ALIVE, type DriverClient } from './driver-client.js';
 
 export type SupervisorAction = 'started' | 'restarted' | 'running' | 'left-stopped' | 'lost-race';
@@ -11,7 +11,7 @@ export type SupervisorAction = 'started' | 'restarted' | 'running' | 'left-stopp
  * completed (it stopped itself on a failed batch) or that the operator stopped is left alone.
  * Two supervisors at once are safe: Durable refuses the second start of a running instance id.
  */
-export async function superviseDriver(app: AppContext, client: DriverClient): Promise<SupervisorAction> {
+export async function superviseDriver(app: StreamContext, client: DriverClient): Promise<SupervisorAction> {
   const desired = await app.control.read();
   const status = await client.status(app.driverId);
   if (status && ALIVE.has(status.runtimeStatus)) return 'running';

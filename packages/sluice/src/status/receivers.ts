@@ -1,4 +1,3 @@
-import { DEFAULT_SOURCE } from '../receiver/received-event.js';
 import { partitionId } from '../partitions/partition-ref.js';
 import { BatchLog } from '../wal/batch-log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
@@ -61,8 +60,8 @@ export async function receiverReport(handle: StreamHandle): Promise<ReceiverRepo
   const receivers = await Promise.all(checkpoints.map(async (c): Promise<ReceiverRow> => {
     const id = partitionId(c);
     const allocatedUpTo = cursor.get(id) ?? null;
-    // The hub's properties describe the stream's own Event Hub, the default source.
-    const lastEnqueued = c.source === DEFAULT_SOURCE && handle.lastEnqueued ? await handle.lastEnqueued(c.partition).catch(() => undefined) : undefined;
+    // Each source is its own Event Hub, so the properties are asked of the checkpoint's source.
+    const lastEnqueued = handle.lastEnqueued ? await handle.lastEnqueued(c.partition, c.source).catch(() => undefined) : undefined;
     return {
       source: c.source, partition: c.partition, owner: c.owner, lastSeq: c.lastSeq, lastOffset: c.lastOffset,
       lastEnqueuedTime: c.lastEnqueuedTime || null, lastBlockAt: c.updatedAt || null,

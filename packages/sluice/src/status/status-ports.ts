@@ -30,6 +30,6 @@ export interface StreamHandle {
   config: Pick<SluiceConfig, 'batchIntervalMs' | 'blockIntervalMs' | 'receiverMode' | 'streamName'>;
   storage: StreamStorage;
   driver(): Promise<DriverState>;
-  /** Last enqueued sequence number per partition, from Event Hubs partition properties; undefined when unreachable. */
-  lastEnqueued?(partition: string): Promise<number | undefined>;
+  /** Last enqueued sequence number of a source's partition, from Event Hubs partition properties; undefined when unreachable. */
+  lastEnqueued?(partition: string, source: string): Promise<number | undefined>;
 }

@@ -1,26 +1,20 @@
 import df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { appContext } from '#sluice/app/app-context.js';
-import { batchPolicyOf } from '#sluice/app/batch-policy-settings.js';
-import type { AllocationRef, DriverInput, Outcome } from '#sluice/app/driver-activities.js';
-import { retryingView } from '#sluice/app/driver-state.js';
-import { backoffMs, cleanupDue, decideAfterFailure } from '#sluice/scheduler/batch-policy.js';
-import type { ClassifiedFailure } from '#sluice/scheduler/failure-class.js';
-import type { BatchSummary } from '#sluice/scheduler/stream-engine.js';
-import type { TaskSummary } from '#sluice/wal/wal-events.js';
+import { backoffMs, cleanupDue, decideAfterFailure } from '../scheduler/batch-policy.js';
+import type { ClassifiedFailure } from '../scheduler/failure-class.js';
+import type { BatchSummary } from '../scheduler/stream-engine.js';
+import type { TaskSummary } from '../wal/wal-events.js';
+import { batchPolicyOf } from './batch-policy-settings.js';
+import { driverActivities, type AllocationRef, type DriverInput, type Outcome } from './driver-activities.js';
+import { retryingView } from './driver-state.js';
+import type { StreamFunctionNames } from './function-names.js';
+import type { StreamRuntime } from './stream-runtime.js';
 
-export const DRIVER = 'sluiceDriver';
-export const ACTIVITY = {
-  nextBatchTime: 'sluiceNextBatchTime',
-  allocate: 'sluiceAllocate',
-  task: 'sluiceTask',
-  commit: 'sluiceCommit',
-  fail: 'sluiceFail',
-  cleanup: 'sluiceCleanup',
-} as const;
+type ActivityNames = StreamFunctionNames['activities'];
+interface BatchInput { time: number; task?: number; error?: string; attempts?: number }
 
 /**
- * The driver (Spark's JobGenerator), one per stream with the fixed instance id sluice-<stream>.
+ * The driver (Spark's JobGenerator) of one stream, with the fixed instance id sluice-<stream>.
  * Each execution makes one attempt at one batch: wait on a durable timer until the batch time
  * (from the fixed schedule, so it never drifts and catches up in order) or the retry's due time,
  * allocate, fan the tasks out, commit, then continue as new with the next batch time, or with the
@@ -28,9 +22,10 @@ export const ACTIVITY = {
  * src/scheduler/batch-policy.ts decides). One attempt per execution keeps the history bounded
  * however long an outage lasts. Only times, counts and summaries cross it.
  */
-const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
+const driverOf = (stream: StreamRuntime): OrchestrationHandler => function* (context: OrchestrationContext) {
+  const activity = stream.functions.activities;
   const input = (context.df.getInput() ?? {}) as DriverInput;
-  const app = appContext();
+  const app = stream.context();
   const policy = batchPolicyOf(app.config);
   const now = (): number => context.df.currentUtcDateTime.getTime();
   const startedAt = input.startedAt ?? now();
@@ -40,7 +35,7 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
   if (time === undefined) {
     // Storage can be down when the driver starts: wait and ask again, never give up.
     if (input.retry) yield context.df.createTimer(new Date(input.retry.nextAt));
-    const next: Outcome<number> = yield context.df.callActivity(ACTIVITY.nextBatchTime, {});
+    const next: Outcome<number> = yield context.df.callActivity(activity.nextBatchTime, {});
     if (!next.ok) {
       const attempt = (input.retry?.attempt ?? 0) + 1;
       const delayMs = backoffMs(policy, attempt);
@@ -60,10 +55,10 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
   if (now() < due) yield context.df.createTimer(new Date(due));
 
   const attempts = (retry?.attempt ?? 0) + 1;
-  const result: Outcome<BatchSummary> = yield* attempt(context, time, attempts);
+  const result: Outcome<BatchSummary> = yield* attempt(context, activity, time, attempts);
   if (result.ok) {
     context.df.setCustomStatus({ ...result.value, startedAt });
-    if (cleanupDue(policy, batches + 1)) yield context.df.callActivity(ACTIVITY.cleanup, {});
+    if (cleanupDue(policy, batches + 1)) yield context.df.callActivity(activity.cleanup, {});
     context.df.continueAsNew({ nextBatchTime: time + app.config.batchIntervalMs, batches: batches + 1, startedAt } satisfies DriverInput);
     return undefined;
   }
@@ -80,23 +75,23 @@ const driver: OrchestrationHandler = function* (context: OrchestrationContext) {
     context.df.continueAsNew({ nextBatchTime: time, batches, startedAt, retry: s } satisfies DriverInput);
     return undefined;
   }
-  const { goOn }: { goOn: boolean } = yield context.df.callActivity(ACTIVITY.fail, { time, error: decision.reason, attempts: decision.attempts });
+  const { goOn }: { goOn: boolean } = yield context.df.callActivity(activity.fail, { time, error: decision.reason, attempts: decision.attempts });
   if (!goOn) return { stoppedAt: time, reason: 'a batch failed after its retries (SLUICE_ON_BATCH_FAILURE=stop)' };
   context.df.continueAsNew({ nextBatchTime: time + app.config.batchIntervalMs, batches: batches + 1, startedAt } satisfies DriverInput);
   return undefined;
 };
 
 /** One attempt at batch `time`: allocate, every task, commit. Stops at the first failed step. */
-function* attempt(context: OrchestrationContext, time: number, attempts: number): Generator<Task, Outcome<BatchSummary>, unknown> {
+function* attempt(context: OrchestrationContext, activity: ActivityNames, time: number, attempts: number): Generator<Task, Outcome<BatchSummary>, unknown> {
   try {
-    const allocation = (yield context.df.callActivity(ACTIVITY.allocate, { time })) as Outcome<AllocationRef>;
+    const allocation = (yield context.df.callActivity(activity.allocate, { time })) as Outcome<AllocationRef>;
     if (!allocation.ok) return allocation;
-    const tasks = Array.from({ length: allocation.value.tasks }, (_, task) => context.df.callActivity(ACTIVITY.task, { time, task }));
+    const tasks = Array.from({ length: allocation.value.tasks }, (_, task) => context.df.callActivity(activity.task, { time, task }));
     if (tasks.length > 0) {
       const failures = ((yield context.df.Task.all(tasks)) as Outcome<TaskSummary>[]).flatMap((o) => (o.ok ? [] : [o.failure]));
       if (failures.length > 0) return { ok: false, failure: worst(failures) };
     }
-    return (yield context.df.callActivity(ACTIVITY.commit, { time, attempts })) as Outcome<BatchSummary>;
+    return (yield context.df.callActivity(activity.commit, { time, attempts })) as Outcome<BatchSummary>;
   } catch (err) {
     // A failure the activity did not return (the host failed it: a timeout, a lost worker's
     // exception) arrives as text only, so it counts as permanent: retried SLUICE_ACTIVITY_RETRIES times.
@@ -107,4 +102,15 @@ function* attempt(context: OrchestrationContext, time: number, attempts: number)
 /** Several tasks failed: a permanent failure among them makes the attempt permanent. */
 const worst = (failures: readonly ClassifiedFailure[]): ClassifiedFailure => failures.find((f) => !f.transient) ?? failures[0]!;
 
-df.app.orchestration(DRIVER, driver);
+/** Registers a stream's driver orchestration and its activities, each one engine step on the stream's context. */
+export function registerDriver(stream: StreamRuntime): void {
+  const names = stream.functions;
+  const a = names.activities;
+  df.app.orchestration(names.driver, driverOf(stream));
+  df.app.activity(a.nextBatchTime, { handler: () => driverActivities.nextBatchTime(stream.context()) });
+  df.app.activity(a.allocate, { handler: (input: BatchInput) => driverActivities.allocate(stream.context(), input.time) });
+  df.app.activity(a.task, { handler: (input: BatchInput) => driverActivities.runTask(stream.context(), input.time, input.task ?? 0) });
+  df.app.activity(a.commit, { handler: (input: BatchInput) => driverActivities.commit(stream.context(), input.time, input.attempts ?? 1) });
+  df.app.activity(a.fail, { handler: (input: BatchInput) => driverActivities.fail(stream.context(), input.time, input.error ?? 'unknown error', input.attempts ?? 1) });
+  df.app.activity(a.cleanup, { handler: () => driverActivities.cleanup(stream.context()) });
+}

@@ -1,9 +1,8 @@
 import type { DurableClient } from 'durable-functions';
-import type { DriverClient } from '#sluice/app/driver-client.js';
-import { DRIVER } from './driver.js';
+import type { DriverClient } from './driver-client.js';
 
-/** Adapts the Durable client to the engine's DriverClient port. */
-export function driverClient(client: DurableClient): DriverClient {
+/** Adapts the Durable client to the engine's DriverClient port, for the driver orchestration named `orchestration`. */
+export function driverClient(client: DurableClient, orchestration: string): DriverClient {
   return {
     async status(instanceId) {
       try {
@@ -15,7 +14,7 @@ export function driverClient(client: DurableClient): DriverClient {
       }
     },
     async start(instanceId, input) {
-      await client.startNew(DRIVER, { instanceId, input });
+      await client.startNew(orchestration, { instanceId, input });
     },
     async terminate(instanceId, reason) {
       await client.terminate(instanceId, reason);
