@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -47,6 +47,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-tarball-'));
   const packs = join(dir, 'packs');
   app = join(dir, 'app');
+  mkdirSync(packs);
   const tarballs: Record<string, string> = {};
   for (const p of PACKAGES) {
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packs, join(ROOT, p)], { cwd: ROOT, maxBuffer: 16 << 20 });
