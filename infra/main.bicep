@@ -205,17 +205,6 @@ var sluiceSettings = {
   Sluice__StorageConnection: 'AzureWebJobsStorage'
 }
 
-// Settings today's functions/ still read by their SLUICE_* names: the receiver and the supervisor
-// bind %SLUICE_EVENTHUB_NAME%, %SLUICE_CONSUMER_GROUP% and %SLUICE_SUPERVISOR_SCHEDULE% (the host
-// resolves a binding's %name% against the setting of that name, see Azure/azure-webjobs-sdk
-// DefaultNameResolver.cs). Each carries the value above, so the two names cannot disagree;
-// test/infra/settings-contract.test.ts says when one is no longer bound.
-var legacySettings = {
-  SLUICE_EVENTHUB_NAME: sluiceSettings.Sluice__EventHubName
-  SLUICE_CONSUMER_GROUP: sluiceSettings.Sluice__ConsumerGroup
-  SLUICE_SUPERVISOR_SCHEDULE: sluiceSettings.Sluice__SupervisorSchedule
-}
-
 // The Event Hubs extension decides where a partition without a checkpoint starts, so the
 // starting position is also handed to it as a host.json override.
 var initialOffsetType = startingPosition == 'earliest' ? 'fromStart' : (startingPosition == 'latest' ? 'fromEnd' : 'fromEnqueuedTime')
@@ -338,7 +327,7 @@ module functionApp 'app/function.bicep' = {
     deploymentContainerName: deploymentContainerName
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    appSettings: union(sluiceSettings, legacySettings, streamSettings, hostSettings)
+    appSettings: union(sluiceSettings, streamSettings, hostSettings)
   }
   // The host starts as soon as the app exists; its identity must already hold its roles, or
   // the first trigger listeners fail with 403 until the app restarts.

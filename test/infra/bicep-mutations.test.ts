@@ -120,8 +120,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     name: 'a table name that breaks the pattern',
     file: 'infra/main.bicep',
-    from: "SLUICE_WAL_TABLE: 'sluicewal'",
-    to: "SLUICE_WAL_TABLE: 'sluice-wal'",
+    from: "Sluice__WalTable: 'sluicewal'",
+    to: "Sluice__WalTable: 'sluice-wal'",
     expectFile: 'infra/app/storage.bicep',
     expectLine: 'name: tableName',
     message: "'sluice-wal' does not match the pattern",
@@ -129,8 +129,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     name: 'an app setting that is not a string',
     file: 'infra/main.bicep',
-    from: 'SLUICE_MAX_TASKS_PER_BATCH: string(maxTasksPerBatch)',
-    to: 'SLUICE_MAX_TASKS_PER_BATCH: maxTasksPerBatch',
+    from: 'Sluice__MaxTasksPerBatch: string(maxTasksPerBatch)',
+    to: 'Sluice__MaxTasksPerBatch: maxTasksPerBatch',
     message: 'expects a string, got 8',
   },
   {

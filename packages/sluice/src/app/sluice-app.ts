@@ -1,5 +1,6 @@
 import { settingsEnvironment, type Env } from '../config/config.js';
 import { streamNameRule } from '../config/azure-names.js';
+import { describeValue, resolveAppSetting } from '../config/setting-lookup.js';
 import { Broken, SETTINGS } from '../config/settings.js';
 import type { StreamingJob } from '../dstream/streaming-context.js';
 import { registerCommandRoutes } from './command-routes.js';
@@ -70,9 +71,13 @@ export class SluiceApp {
 
   constructor(options: SluiceAppOptions = {}) {
     this.env = options.env ?? settingsEnvironment();
-    const schedule = this.env[SETTINGS.supervisorSchedule.name]?.trim() || options.supervisorSchedule || SETTINGS.supervisorSchedule.default;
+    // The app settings (Sluice__SupervisorSchedule, then SLUICE_SUPERVISOR_SCHEDULE) win over the code, as for every setting.
+    const setting = resolveAppSetting(SETTINGS.supervisorSchedule, this.env);
+    if (setting.problems.length > 0) throw new StreamDefinitionError([...setting.problems]);
+    const fromSetting = setting.value.source !== 'default';
+    const schedule = fromSetting ? setting.value.raw : (options.supervisorSchedule ?? setting.value.raw);
     const parsed = SETTINGS.supervisorSchedule.parse(schedule);
-    if (parsed instanceof Broken) throw new StreamDefinitionError([`supervisor schedule ${JSON.stringify(schedule)} is invalid: ${parsed.rule}`]);
+    if (parsed instanceof Broken) throw new StreamDefinitionError([`supervisor schedule ${fromSetting ? describeValue(setting.value) : JSON.stringify(schedule)} is invalid: ${parsed.rule}`]);
     const streams = (): readonly StreamRuntime[] => this.runtimes;
     requestEmptyEntries();
     registerSupervisor(streams, parsed);

@@ -1,3 +1,4 @@
+import { sharedSettingName } from '../config/setting-names.js';
 import { Broken, SETTINGS } from '../config/settings.js';
 import type { Env } from '../config/config.js';
 import { DEFAULT_SOURCE } from '../receiver/received-event.js';
@@ -39,8 +40,9 @@ const CONNECTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * src/Microsoft.Azure.WebJobs.Host/NameResolverExtensions.cs, ResolveWholeString).
  *
  * One hub (`source`, or nothing): `Sluice__Streams__<stream>__EventHubName` / `__ConsumerGroup` /
- * `__GapConsumerGroup`, then the code, then the single-stream SLUICE_EVENTHUB_NAME,
- * SLUICE_CONSUMER_GROUP and SLUICE_GAP_CONSUMER_GROUP, then the stream's name and "$Default".
+ * `__GapConsumerGroup`, then the code, then the app-wide `Sluice__EventHubName` (and the groups),
+ * then the single-stream SLUICE_EVENTHUB_NAME, SLUICE_CONSUMER_GROUP and SLUICE_GAP_CONSUMER_GROUP,
+ * then the stream's name and "$Default".
  * Named sources: `Sluice__Streams__<stream>__Sources__<source>__EventHubName` (and the groups),
  * then the code, then the source's name and "$Default".
  */
@@ -68,8 +70,9 @@ export function resolveSources(
   } else {
     const prefix = `Sluice__Streams__${stream}__`;
     out.push(resolveOne(stream, DEFAULT_SOURCE, false, definition.source ?? {}, env, problems, {
-      hub: [`${prefix}EventHubName`, SETTINGS.eventHubName.name], group: [`${prefix}ConsumerGroup`, SETTINGS.consumerGroup.name],
-      gap: [`${prefix}GapConsumerGroup`, SETTINGS.gapConsumerGroup.name], hubDefault: stream, legacyGapRule: true,
+      hub: [`${prefix}EventHubName`, sharedSettingName(SETTINGS.eventHubName), SETTINGS.eventHubName.legacyName],
+      group: [`${prefix}ConsumerGroup`, sharedSettingName(SETTINGS.consumerGroup), SETTINGS.consumerGroup.legacyName],
+      gap: [`${prefix}GapConsumerGroup`, sharedSettingName(SETTINGS.gapConsumerGroup), SETTINGS.gapConsumerGroup.legacyName], hubDefault: stream, legacyGapRule: true,
     }));
   }
   if (problems.length > 0) throw new StreamDefinitionError(problems);
@@ -89,9 +92,11 @@ interface SettingNames {
 function resolveOne(stream: string, source: string, named: boolean, code: EventHubSourceOptions, env: Env, problems: string[], names: SettingNames): ResolvedSource {
   const pick = (settings: readonly string[], fromCode: string | undefined, fallback: string): { value: string; from: string } => {
     const set = (key: string | undefined): string | undefined => (key === undefined ? undefined : env[key]?.trim() || undefined);
-    const [own, legacy] = settings;
-    const value = set(own) ?? fromCode ?? set(legacy);
-    if (value !== undefined) return { value, from: set(own) !== undefined ? own! : fromCode !== undefined ? 'the code' : legacy! };
+    const [own, ...appWide] = settings;
+    if (set(own) !== undefined) return { value: set(own)!, from: own! };
+    if (fromCode !== undefined) return { value: fromCode, from: 'the code' };
+    const wide = appWide.find((k) => set(k) !== undefined);
+    if (wide !== undefined) return { value: set(wide)!, from: wide };
     return { value: fallback, from: 'the default' };
   };
   const where = named ? `stream "${stream}" source "${source}"` : `stream "${stream}"`;
