@@ -37,3 +37,41 @@ export type { Aggregation } from './dstream/event-time/aggregator.js';
 export type { OutputMode } from './dstream/event-time/output-mode.js';
 export type { LateRecordPolicy } from './dstream/event-time/late-records.js';
 export type { EventTimeOf } from './dstream/event-time/stamped.js';
+
+// Types the exported signatures above use. Exported so users can name them (and so the API report,
+// review/sluice.api.md, has no forgotten exports); type-only, so the runtime surface is unchanged.
+export type { StorageClients } from './adapters/azure/storage-clients.js';
+export type { Env } from './config/config.js';
+export type { ReceiverMode, StartingPosition, OnBatchFailure, SettingSpec, Broken } from './config/settings.js';
+export type { StreamGraph, OutputOperation } from './dstream/stream-graph.js';
+export type { StreamNode, EventOrigin, MapSideCombine, BatchContext, BatchEventTime } from './dstream/node.js';
+export type { KeyedMap } from './dstream/keyed.js';
+export type { WatermarkDeclaration, DStreamOf } from './dstream/event-time/event-time-stream.js';
+export type { WindowAssigner } from './dstream/event-time/window-assigners.js';
+export type { EntityValue, StoredEntity, RowRange, TableOperation } from './ports/entity-table.js';
+export type { Logger } from './util/log.js';
+export type { BlockStore } from './receiver/block-store.js';
+export type { CheckpointStore, VersionedCheckpoint, Checkpoint } from './wal/checkpoint-store.js';
+export type { ReceiverOptions } from './receiver/reliable-receiver.js';
+export type { BatchTelemetry, BatchRetry, BatchGaveUp, EventsLost } from './telemetry/batch-telemetry.js';
+export type { RetryState } from './scheduler/batch-policy.js';
+export type { EngineContext } from './scheduler/engine-context.js';
+export type { TaskPlan, TaskBlock } from './scheduler/task-planner.js';
+export type { CleanupResult } from './scheduler/cleaner.js';
+export type {
+  TaskSummary,
+  BlockAdded,
+  BatchCleaned,
+  GapDetected,
+  BatchStatus,
+  BatchAllocated,
+  BatchCompleted,
+  BatchFailed,
+  AllocatedRange,
+  AllocatedBlock,
+  Backlog,
+} from './wal/wal-events.js';
+export type { PendingBlock } from './receiver/block-generator.js';
+export type { HubRangeReader } from './receiver/hub-range-reader.js';
+export type { BatchLog } from './wal/batch-log.js';
+export type { StateStore } from './state/state-store.js';
