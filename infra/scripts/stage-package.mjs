@@ -19,7 +19,7 @@
 // folder instead of <root>/dist/deploy), --dry-run (print the plan as JSON, write nothing),
 // --skip-build, --skip-install (used by the tests).
 
-import { execFileSync, execSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,13 +159,9 @@ function main() {
 
   // The library as users get it: what its package.json `files` publishes, nothing of its sources.
   console.log(`> npm pack ${LIBRARY_DIR}`);
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', join(root, ...LIBRARY_DIR.split('/')), '--pack-destination', stage, '--json', '--ignore-scripts'], {
-      cwd: root,
-      encoding: 'utf8',
-      shell: process.platform === 'win32',
-    }),
-  );
+  // One command line for sh and cmd alike (npm is npm.cmd on Windows); the paths are quoted.
+  const pack = `npm pack ${JSON.stringify(join(root, ...LIBRARY_DIR.split('/')))} --pack-destination ${JSON.stringify(stage)} --json --ignore-scripts`;
+  const packed = JSON.parse(execSync(pack, { cwd: root, encoding: 'utf8' }));
   const filename = packed?.[0]?.filename;
   if (filename !== plan.library.tarball) {
     console.error(`npm pack wrote ${String(filename)}, the staged package.json expects ${plan.library.tarball}`);
