@@ -72,6 +72,25 @@ describe('the staged deployment package', () => {
     assert.equal(installed.version, library.version);
   });
 
+  it('installs the versions the repository locks, which the tests ran with', () => {
+    type Lock = { packages: Record<string, { version?: string; link?: boolean }> };
+    const versions = (lock: Lock): Map<string, Set<string>> => {
+      const out = new Map<string, Set<string>>();
+      for (const [path, entry] of Object.entries(lock.packages)) {
+        if (!path.includes('node_modules/') || entry.link || !entry.version) continue;
+        const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+        out.set(name, (out.get(name) ?? new Set()).add(entry.version));
+      }
+      return out;
+    };
+    const locked = versions(JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as Lock);
+    const staged = versions(JSON.parse(readFileSync(join(stage, 'package-lock.json'), 'utf8')) as Lock);
+    staged.delete(library.name);
+    assert.ok(staged.size > 100, `expected the production tree in the staged lock file, found ${staged.size} packages`);
+    const unlocked = [...staged].flatMap(([name, vs]) => [...vs].filter((v) => !locked.get(name)?.has(v)).map((v) => `${name}@${v}`));
+    assert.deepEqual(unlocked, [], 'staged versions the repository lock file does not hold');
+  });
+
   it('holds nothing of the dev stack and no devDependency', () => {
     const closure = productionClosure(REPO_ROOT);
     // The closure must not already contain what the check is for, or the check below proves nothing.
