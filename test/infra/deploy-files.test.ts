@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT } from './support/bicep-reader.js';
+import { moduleImports, packageName } from '../packaging/support/import-specifiers.js';
+import { productionClosure } from '../packaging/support/production-closure.js';
 import { IgnoreRules } from './support/ignore-rules.js';
 import { parseMiniYaml, yamlPath } from './support/mini-yaml.js';
 
@@ -17,6 +19,8 @@ interface StagePlan {
   stageDir: string;
   main: string;
   files: string[];
+  packageJson: { dependencies: Record<string, string> } & Record<string, unknown>;
+  library: { dir: string; tarball: string };
   problems: string[];
 }
 
@@ -59,19 +63,21 @@ describe('.funcignore', () => {
     'host.json',
     'package.json',
     'package-lock.json',
-    'dist/src/config/settings.js',
+    'dist/sample/page-view.js',
     'dist/functions/receiver.js',
+    'sluice-0.1.0.tgz',
+    'node_modules/sluice/dist/index.js',
     'node_modules/@azure/functions/package.json',
     'node_modules/durable-functions/lib/src/index.js',
     'node_modules/@azure/event-hubs/dist/esm/index.js',
   ];
   const dropped = [
-    'src/config/settings.ts',
+    'packages/sluice/src/config/settings.ts',
     'functions/receiver.ts',
     'test/infra/bicep-structure.test.ts',
     'dist/test/infra/bicep-structure.test.js',
-    'dist/src/config/settings.js.map',
-    'dist/src/config/settings.d.ts',
+    'dist/sample/page-view.js.map',
+    'dist/sample/page-view.d.ts',
     'dist/deploy/host.json',
     'tsconfig.json',
     'infra/main.bicep',
@@ -108,41 +114,67 @@ describe('infra/scripts/stage-package.mjs', () => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   };
-  write('package.json', JSON.stringify({ name: 'x', main: 'dist/functions/*.js', dependencies: {} }));
+  const appPackage = {
+    name: 'x',
+    version: '1.0.0',
+    type: 'module',
+    main: 'dist/functions/*.js',
+    workspaces: ['packages/sluice', 'packages/dev'],
+    imports: { '#sluice/*': './packages/sluice/dist/*' },
+    dependencies: { sluice: '^0.1.0', '@azure/functions': '^4.0.0' },
+    devDependencies: { '@x/dev': '^0.1.0', typescript: '^5.0.0' },
+  };
+  write('package.json', JSON.stringify(appPackage));
   write('package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: {} }));
   write('host.json', '{"version":"2.0"}');
   write('dist/functions/receiver.js');
   write('dist/functions/receiver.js.map');
   write('dist/functions/receiver.d.ts');
-  write('dist/src/config/settings.js');
+  write('dist/sample/job.js');
   write('dist/test/infra/a.test.js');
-  write('src/config/settings.ts');
+  write('dist/smoke/smoke.js');
+  write('functions/receiver.ts');
   write('node_modules/typescript/package.json');
+  write('packages/sluice/package.json', JSON.stringify({ name: 'sluice', version: '0.1.0', type: 'module', files: ['dist/**/*.js'] }));
+  write('packages/sluice/dist/index.js', 'export {};');
+  write('packages/sluice/dist/index.js.map');
+  write('packages/sluice/src/index.ts');
+  write('packages/dev/package.json', JSON.stringify({ name: '@x/dev', version: '0.1.0', private: true }));
 
-  it('plans only the host files and the compiled app', () => {
+  it('plans host.json and the compiled app, and a package.json with the library from its tarball', () => {
     const r = runStage(root, '--dry-run');
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const plan = JSON.parse(r.stdout) as StagePlan;
-    assert.deepEqual(plan.files.sort(), ['dist/functions/receiver.js', 'dist/src/config/settings.js', 'host.json', 'package-lock.json', 'package.json']);
+    assert.deepEqual(plan.files.sort(), ['dist/functions/receiver.js', 'dist/sample/job.js', 'host.json']);
+    assert.deepEqual(plan.library, { dir: 'packages/sluice', tarball: 'sluice-0.1.0.tgz' });
+    assert.deepEqual(plan.packageJson.dependencies, { sluice: 'file:./sluice-0.1.0.tgz', '@azure/functions': '^4.0.0' });
+    for (const field of ['devDependencies', 'workspaces', 'imports', 'scripts']) assert.equal(plan.packageJson[field], undefined, field);
+    assert.equal(plan.packageJson['main'], 'dist/functions/*.js');
     assert.deepEqual(plan.problems, []);
   });
 
-  it('copies them into dist/deploy', () => {
+  it('copies them into dist/deploy and packs the library there', () => {
     const r = runStage(root, '--skip-build', '--skip-install');
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.ok(existsSync(join(root, 'dist', 'deploy', 'dist', 'functions', 'receiver.js')));
-    assert.ok(existsSync(join(root, 'dist', 'deploy', 'host.json')));
-    assert.equal(existsSync(join(root, 'dist', 'deploy', 'dist', 'functions', 'receiver.js.map')), false);
-    assert.equal(existsSync(join(root, 'dist', 'deploy', 'node_modules')), false, 'dev node_modules must not be copied');
+    const stage = join(root, 'dist', 'deploy');
+    assert.deepEqual(readdirSync(stage).sort(), ['dist', 'host.json', 'package.json', 'sluice-0.1.0.tgz']);
+    assert.ok(existsSync(join(stage, 'dist', 'functions', 'receiver.js')));
+    assert.ok(existsSync(join(stage, 'dist', 'sample', 'job.js')));
+    assert.equal(existsSync(join(stage, 'dist', 'functions', 'receiver.js.map')), false);
+    assert.deepEqual(readdirSync(join(stage, 'dist')).sort(), ['functions', 'sample'], 'tests and the smoke check stay out');
+    const staged = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(staged['dependencies'], { sluice: 'file:./sluice-0.1.0.tgz', '@azure/functions': '^4.0.0' });
   });
 
-  it('refuses a package whose main matches nothing, or that has no host.json', () => {
-    write('package.json', JSON.stringify({ name: 'x', main: 'dist/app/*.js' }));
+  it('refuses a package with no host.json, a main that matches nothing, a dev-stack dependency or no library', () => {
+    write('package.json', JSON.stringify({ ...appPackage, main: 'dist/app/*.js', dependencies: { '@x/dev': '^0.1.0' } }));
     rmSync(join(root, 'host.json'));
     const r = runStage(root, '--skip-build', '--skip-install');
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /host\.json is missing/);
     assert.match(r.stderr, /"main" \(dist\/app\/\*\.js\) matches no staged file/);
+    assert.match(r.stderr, /"dependencies" has no sluice/);
+    assert.match(r.stderr, /"dependencies" has @x\/dev, a private package of the local dev stack/);
   });
 });
 
@@ -156,28 +188,23 @@ describe('deployed code imports only production dependencies', () => {
   }
 
   /** Bare package names imported by the entry files and every relative module they reach. */
-  function bareImports(entries: string[]): Map<string, string> {
+  async function bareImports(entries: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     const seen = new Set<string>();
     const queue = [...entries];
-    // Statements start a line (tsc keeps them so), which keeps comment text out; specifiers
-    // have no spaces. Dynamic import() may sit anywhere.
-    const importRes = [
-      /^\s*(?:import|export)\s[^;'"]*?\bfrom\s*['"]([^'"\s]+)['"]/gm,
-      /^\s*import\s*['"]([^'"\s]+)['"]/gm,
-      /\bimport\(\s*['"]([^'"\s]+)['"]\s*\)/g,
-    ];
     while (queue.length > 0) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
-      const text = readFileSync(file, 'utf8');
-      for (const spec of importRes.flatMap((re) => [...text.matchAll(re)].map((m) => m[1]!))) {
+      const { specifiers } = await moduleImports(readFileSync(file, 'utf8'), file);
+      for (const spec of specifiers) {
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
           if (existsSync(target)) queue.push(target);
-        } else if (!spec.startsWith('node:') && !builtinModules.includes(spec.split('/')[0]!)) {
-          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        } else if (!spec.startsWith('node:') && !spec.startsWith('#') && !builtinModules.includes(spec.split('/')[0]!)) {
+          // `#` names go through package.json `imports`; test/packaging/staged-package.test.ts
+          // resolves those, and every other import, inside the staged package.
+          const name = packageName(spec);
           if (!found.has(name)) found.set(name, relative(REPO_ROOT, file));
         }
       }
@@ -185,27 +212,27 @@ describe('deployed code imports only production dependencies', () => {
     return found;
   }
 
-  it('every package reachable from package.json main is installed by npm ci --omit=dev', (t) => {
+  it('every package reachable from package.json main is a production dependency', async (t) => {
     const main = String((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { main?: unknown }).main ?? '');
     const entries = entryFiles(main);
     if (entries.length === 0) {
       t.skip(`package.json main (${main}) matches no built file yet`);
       return;
     }
-    const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    for (const [name, from] of bareImports(entries)) {
-      const entry = lock.packages[`node_modules/${name}`];
-      assert.ok(entry, `${from} imports ${name}, which is not in package-lock.json`);
-      assert.notEqual(entry.dev, true, `${from} imports ${name}, a devDependency: the deployed app would not have it (move it to dependencies)`);
+    // With workspaces the lock file marks no dev-stack package `dev`, so the test walks the
+    // production dependencies itself.
+    const production = productionClosure(REPO_ROOT);
+    for (const [name, from] of await bareImports(entries)) {
+      assert.ok(production.has(name), `${from} imports ${name}, which the production dependencies do not reach: the deployed app would not have it`);
     }
   });
 
-  it('the import scan finds bare, scoped and dynamic imports through relative modules', () => {
+  it('the import scan finds bare, scoped and dynamic imports through relative modules', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-imports-'));
     try {
       writeFileSync(join(dir, 'a.js'), "import { x } from './b.js';\nimport 'node:fs';\nexport * from '@azure/functions';\n");
       writeFileSync(join(dir, 'b.js'), "export const x = await import('cron-parser');\nimport path from 'path';\n");
-      assert.deepEqual([...bareImports([join(dir, 'a.js')]).keys()].sort(), ['@azure/functions', 'cron-parser']);
+      assert.deepEqual([...(await bareImports([join(dir, 'a.js')])).keys()].sort(), ['@azure/functions', 'cron-parser']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

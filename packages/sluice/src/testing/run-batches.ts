@@ -1,9 +1,7 @@
 import { memoryStreamStorage } from '../adapters/memory/memory-storage.js';
-import { durationMs, type Duration } from '../config/duration.js';
-import type { DStream } from '../dstream/dstream.js';
+import { durationMs } from '../config/duration.js';
 import { isValidTime } from '../dstream/node.js';
 import { StreamingContext } from '../dstream/streaming-context.js';
-import type { StreamStorage } from '../ports/stream-storage.js';
 import { BlockStore } from '../receiver/block-store.js';
 import { ReliableReceiver } from '../receiver/reliable-receiver.js';
 import { StreamEngine } from '../scheduler/stream-engine.js';
@@ -11,7 +9,9 @@ import type { Sink } from '../sinks/sink.js';
 import { ManualClock } from '../util/clock.js';
 import { silentLogger } from '../util/log.js';
 import { CheckpointStore } from '../wal/checkpoint-store.js';
-import type { BatchCompleted } from '../wal/wal-events.js';
+// The public types by the package's own name, so the sluice/testing declarations refer to the
+// `sluice` entry point rather than repeat its types (the API report shows them as imports).
+import type { BatchCompleted, DStream, Duration, StreamStorage } from 'sluice';
 
 /**
  * One batch of one input: its records, all sent to partition 0, or `{ partitions }` with the
