@@ -2,8 +2,8 @@ import {
   collectionBytes,
   collectionSint64,
   collectionString,
-  dotnetUnspecifiedDate,
   json,
+  zonelessOfIso,
 } from './eventhub-rpc-encodings.js';
 import type { InvocationInput } from './invoke.js';
 import { RpcEncoded } from './rpc-typed-data.js';
@@ -49,25 +49,55 @@ function bodyText(body: unknown): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+/** An event's enqueued time in the two spellings its metadata uses, each formatted once. */
+interface EnqueuedTimes {
+  /** The AMQP annotation's instant, as the SDK's Date serializes: "2024-05-01T10:00:00.120Z". */
+  readonly iso: string;
+  /** The extension's zoneless DateTime as Json.NET writes it. */
+  readonly zoneless: string;
+}
+
+function enqueuedTimes(event: ReceivedEventLike): EnqueuedTimes {
+  const iso = event.enqueuedTimeUtc.toISOString();
+  return { iso, zoneless: zonelessOfIso(iso) };
+}
+
 /**
  * System properties as the extension builds them (GetSystemPropertiesForBinding): the AMQP
  * annotations, then SequenceNumber, Offset (a long), PartitionKey and EnqueuedTimeUtc (a zoneless
  * DateTime), all serialized with Json.NET.
  */
-function systemProperties(event: ReceivedEventLike, enqueuedTimeUtc: string): Record<string, unknown> {
-  // One object, filled in the order the extension adds the keys: a key the annotations already
-  // hold keeps its place and takes the new value, exactly as the object spreads it replaces did.
-  const props: Record<string, unknown> = { ...event.systemProperties };
-  props['x-opt-sequence-number'] = event.sequenceNumber;
-  props['x-opt-offset'] = String(event.offset);
-  props['x-opt-enqueued-time'] = event.enqueuedTimeUtc.toISOString();
-  if (event.partitionKey != null) props['x-opt-partition-key'] = event.partitionKey;
+function systemProperties(event: ReceivedEventLike, times: EnqueuedTimes): Record<string, unknown> {
   const offset = Number(event.offset);
-  props.SequenceNumber = event.sequenceNumber;
-  props.Offset = Number.isSafeInteger(offset) ? offset : String(event.offset);
-  props.PartitionKey = event.partitionKey ?? null;
-  props.EnqueuedTimeUtc = enqueuedTimeUtc;
+  const offsetText = String(event.offset);
+  const dotnetOffset = Number.isSafeInteger(offset) ? offset : offsetText;
+  const seq = event.sequenceNumber;
+  const key = event.partitionKey;
+  // Events whose annotations hold nothing else (the usual case) get one literal, keys in the
+  // order below: the same object, built without a key-by-key copy.
+  if (!hasOwnKeys(event.systemProperties)) {
+    return key != null
+      ? { 'x-opt-sequence-number': seq, 'x-opt-offset': offsetText, 'x-opt-enqueued-time': times.iso, 'x-opt-partition-key': key, SequenceNumber: seq, Offset: dotnetOffset, PartitionKey: key, EnqueuedTimeUtc: times.zoneless }
+      : { 'x-opt-sequence-number': seq, 'x-opt-offset': offsetText, 'x-opt-enqueued-time': times.iso, SequenceNumber: seq, Offset: dotnetOffset, PartitionKey: null, EnqueuedTimeUtc: times.zoneless };
+  }
+  // Filled in the order the extension adds the keys: a key the annotations already hold keeps
+  // its place and takes the new value.
+  const props: Record<string, unknown> = { ...event.systemProperties };
+  props['x-opt-sequence-number'] = seq;
+  props['x-opt-offset'] = offsetText;
+  props['x-opt-enqueued-time'] = times.iso;
+  if (key != null) props['x-opt-partition-key'] = key;
+  props.SequenceNumber = seq;
+  props.Offset = dotnetOffset;
+  props.PartitionKey = key ?? null;
+  props.EnqueuedTimeUtc = times.zoneless;
   return props;
+}
+
+function hasOwnKeys(record: Record<string, unknown> | undefined): boolean {
+  if (!record) return false;
+  for (const k in record) if (Object.hasOwn(record, k)) return true;
+  return false;
 }
 
 /**
@@ -79,8 +109,8 @@ function systemProperties(event: ReceivedEventLike, enqueuedTimeUtc: string): Re
 export function eventHubBatchInput(events: readonly ReceivedEventLike[], partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
   const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
   const bodies = binary ? collectionBytes(events.map((e) => bodyBytes(e.body))) : collectionString(events.map((e) => bodyText(e.body)), encoding.includeEmptyEntries);
-  // Each event's zoneless date goes into two fields; format it once.
-  const times = events.map((e) => dotnetUnspecifiedDate(e.enqueuedTimeUtc.getTime()));
+  // Each event's enqueued time goes into three fields in two spellings; format it once.
+  const times = events.map(enqueuedTimes);
   return {
     triggerValue: new RpcEncoded(bodies),
     triggerMetadata: {
@@ -88,7 +118,7 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
       PartitionKeyArray: new RpcEncoded(collectionString(events.map((e) => e.partitionKey), encoding.includeEmptyEntries)),
       OffsetArray: new RpcEncoded(collectionString(events.map((e) => String(e.offset)), encoding.includeEmptyEntries)),
       SequenceNumberArray: new RpcEncoded(collectionSint64(events.map((e) => e.sequenceNumber))),
-      EnqueuedTimeUtcArray: new RpcEncoded(json(times)),
+      EnqueuedTimeUtcArray: new RpcEncoded(json(times.map((t) => t.zoneless))),
       PropertiesArray: new RpcEncoded(json(events.map((e) => e.properties ?? {}))),
       SystemPropertiesArray: new RpcEncoded(json(events.map((e, i) => systemProperties(e, times[i]!)))),
     },
@@ -98,7 +128,7 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
 /** The invocation for `cardinality: 'one'`: one body, single-valued metadata. */
 export function eventHubSingleInput(event: ReceivedEventLike, partition: PartitionInfo, encoding: BatchEncoding): InvocationInput {
   const binary = typeof encoding.dataType === 'string' && encoding.dataType.toLowerCase() === 'binary';
-  const time = dotnetUnspecifiedDate(event.enqueuedTimeUtc.getTime());
+  const times = enqueuedTimes(event);
   return {
     triggerValue: binary ? bodyBytes(event.body) : bodyText(event.body),
     triggerMetadata: {
@@ -106,9 +136,9 @@ export function eventHubSingleInput(event: ReceivedEventLike, partition: Partiti
       PartitionKey: event.partitionKey ?? null,
       Offset: String(event.offset),
       SequenceNumber: event.sequenceNumber,
-      EnqueuedTimeUtc: time,
+      EnqueuedTimeUtc: times.zoneless,
       Properties: event.properties ?? {},
-      SystemProperties: systemProperties(event, time),
+      SystemProperties: systemProperties(event, times),
     },
   };
 }
