@@ -48,6 +48,9 @@ const CPU_SPLIT: readonly (readonly [entry: string, what: string])[] = [
   ['decodeBlock', 'tasks decode blocks'],
 ];
 
+/** The app's count of CPU microseconds the local host spent encoding trigger data (in Azure, the Functions host's). */
+export const HOST_ENCODING_MICROS = 'local-host trigger-encoding-cpu-µs';
+
 /** The user-agent prefix of the bench's own storage clients, whose polling Azurite leaves out of its counts. */
 export const OBSERVER_AGENT = 'sluice-bench-observer';
 
