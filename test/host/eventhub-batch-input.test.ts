@@ -21,6 +21,10 @@ test('system properties keep the extension key order, with and without a partiti
     { body: Buffer.from('a'), sequenceNumber: 7, offset: '4096', enqueuedTimeUtc: at('2026-11-29T03:00:00.120Z'), partitionKey: null },
     { body: Buffer.from('b'), sequenceNumber: 8, offset: '4200', enqueuedTimeUtc: at('2026-11-29T03:00:01.000Z'), partitionKey: 'user-1', systemProperties: {} },
     {
+      body: Buffer.from('d'), sequenceNumber: 9, offset: 'off"set\n', enqueuedTimeUtc: at('2026-11-29T03:00:01.001Z'), partitionKey: 'say "hi"\u2028',
+      systemProperties: { contentType: 'application/json', 10: 'an integer-like key', absent: undefined, nested: { a: [1, null] } },
+    },
+    {
       body: Buffer.from('c'), sequenceNumber: 2 ** 40, offset: 'not-a-number', enqueuedTimeUtc: at('2026-11-29T03:00:02.500Z'), partitionKey: '',
       systemProperties: { 'message-id': 'm-1', 'x-opt-offset': 'stale', 'content-type': 'text/plain' },
     },
@@ -33,6 +37,12 @@ test('system properties keep the extension key order, with and without a partiti
     {
       'x-opt-sequence-number': 8, 'x-opt-offset': '4200', 'x-opt-enqueued-time': '2026-11-29T03:00:01.000Z', 'x-opt-partition-key': 'user-1',
       SequenceNumber: 8, Offset: 4200, PartitionKey: 'user-1', EnqueuedTimeUtc: '2026-11-29T03:00:01',
+    },
+    {
+      // Annotations come first, integer-like keys ahead of the rest, as in any JavaScript object.
+      10: 'an integer-like key', contentType: 'application/json', nested: { a: [1, null] },
+      'x-opt-sequence-number': 9, 'x-opt-offset': 'off"set\n', 'x-opt-enqueued-time': '2026-11-29T03:00:01.001Z', 'x-opt-partition-key': 'say "hi"\u2028',
+      SequenceNumber: 9, Offset: 'off"set\n', PartitionKey: 'say "hi"\u2028', EnqueuedTimeUtc: '2026-11-29T03:00:01.001',
     },
     {
       // An annotation the SDK left in place keeps its position and takes the extension's value.

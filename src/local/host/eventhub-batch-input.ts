@@ -68,36 +68,48 @@ function enqueuedTimes(event: ReceivedEventLike): EnqueuedTimes {
  * DateTime), all serialized with Json.NET.
  */
 function systemProperties(event: ReceivedEventLike, times: EnqueuedTimes): Record<string, unknown> {
-  const offset = Number(event.offset);
-  const offsetText = String(event.offset);
-  const dotnetOffset = Number.isSafeInteger(offset) ? offset : offsetText;
-  const seq = event.sequenceNumber;
-  const key = event.partitionKey;
-  // Events whose annotations hold nothing else (the usual case) get one literal, keys in the
-  // order below: the same object, built without a key-by-key copy.
-  if (!hasOwnKeys(event.systemProperties)) {
-    return key != null
-      ? { 'x-opt-sequence-number': seq, 'x-opt-offset': offsetText, 'x-opt-enqueued-time': times.iso, 'x-opt-partition-key': key, SequenceNumber: seq, Offset: dotnetOffset, PartitionKey: key, EnqueuedTimeUtc: times.zoneless }
-      : { 'x-opt-sequence-number': seq, 'x-opt-offset': offsetText, 'x-opt-enqueued-time': times.iso, SequenceNumber: seq, Offset: dotnetOffset, PartitionKey: null, EnqueuedTimeUtc: times.zoneless };
-  }
-  // Filled in the order the extension adds the keys: a key the annotations already hold keeps
-  // its place and takes the new value.
+  // One object, filled in the order the extension adds the keys: a key the annotations already
+  // hold keeps its place and takes the new value.
   const props: Record<string, unknown> = { ...event.systemProperties };
-  props['x-opt-sequence-number'] = seq;
-  props['x-opt-offset'] = offsetText;
+  props['x-opt-sequence-number'] = event.sequenceNumber;
+  props['x-opt-offset'] = String(event.offset);
   props['x-opt-enqueued-time'] = times.iso;
-  if (key != null) props['x-opt-partition-key'] = key;
-  props.SequenceNumber = seq;
-  props.Offset = dotnetOffset;
-  props.PartitionKey = key ?? null;
+  if (event.partitionKey != null) props['x-opt-partition-key'] = event.partitionKey;
+  const offset = Number(event.offset);
+  props.SequenceNumber = event.sequenceNumber;
+  props.Offset = Number.isSafeInteger(offset) ? offset : String(event.offset);
+  props.PartitionKey = event.partitionKey ?? null;
   props.EnqueuedTimeUtc = times.zoneless;
   return props;
 }
 
-function hasOwnKeys(record: Record<string, unknown> | undefined): boolean {
-  if (!record) return false;
-  for (const k in record) if (Object.hasOwn(record, k)) return true;
-  return false;
+/** The keys systemProperties sets on every event. */
+const ADDED_KEYS: ReadonlySet<string> = new Set(['x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time', 'x-opt-partition-key', 'SequenceNumber', 'Offset', 'PartitionKey', 'EnqueuedTimeUtc']);
+
+/**
+ * `JSON.stringify(systemProperties(event, times))`, written without the object: the same text,
+ * for a fraction of the CPU and garbage. The annotations' keys come first, in their own order
+ * (JSON.stringify and the object spread list keys alike), then the added keys, which are never
+ * integer-like, so they stay after them. Annotations that hold an added key, or serialize
+ * themselves, take the object path.
+ */
+function systemPropertiesJson(event: ReceivedEventLike, times: EnqueuedTimes): string {
+  const annotations = event.systemProperties;
+  let head = '';
+  if (annotations) {
+    if (Array.isArray(annotations) || typeof annotations['toJSON'] === 'function') return JSON.stringify(systemProperties(event, times));
+    for (const k in annotations) if (Object.hasOwn(annotations, k) && ADDED_KEYS.has(k)) return JSON.stringify(systemProperties(event, times));
+    const text = JSON.stringify(annotations);
+    if (text.length > 2) head = `${text.slice(1, -1)},`;
+  }
+  const seq = JSON.stringify(event.sequenceNumber);
+  const offsetText = JSON.stringify(String(event.offset));
+  const offset = Number(event.offset);
+  const key = event.partitionKey != null ? JSON.stringify(event.partitionKey) : undefined;
+  // Both times hold only digits, letters and -:.+ (toISOString), so they need no escaping.
+  return `{${head}"x-opt-sequence-number":${seq},"x-opt-offset":${offsetText},"x-opt-enqueued-time":"${times.iso}"` +
+    `${key !== undefined ? `,"x-opt-partition-key":${key}` : ''},"SequenceNumber":${seq},` +
+    `"Offset":${Number.isSafeInteger(offset) ? JSON.stringify(offset) : offsetText},"PartitionKey":${key ?? 'null'},"EnqueuedTimeUtc":"${times.zoneless}"}`;
 }
 
 /**
@@ -120,7 +132,7 @@ export function eventHubBatchInput(events: readonly ReceivedEventLike[], partiti
       SequenceNumberArray: new RpcEncoded(collectionSint64(events.map((e) => e.sequenceNumber))),
       EnqueuedTimeUtcArray: new RpcEncoded(json(times.map((t) => t.zoneless))),
       PropertiesArray: new RpcEncoded(json(events.map((e) => e.properties ?? {}))),
-      SystemPropertiesArray: new RpcEncoded(json(events.map((e, i) => systemProperties(e, times[i]!)))),
+      SystemPropertiesArray: new RpcEncoded({ json: `[${events.map((e, i) => systemPropertiesJson(e, times[i]!)).join(',')}]` }),
     },
   };
 }
