@@ -266,6 +266,8 @@ export async function e2eBench(print: (line: string) => void, { quick, profile, 
       for (const line of p.top) print(`      ${line}`);
       print('    top allocation (sampled, with collected objects), written beside it as .heapprofile:');
       for (const line of p.topAllocations) print(`      ${line}`);
+      print('    sampled CPU by the code that runs (each sample once, from the sampled function outwards):');
+      for (const line of p.categories) print(`      ${line}`);
       if (d.variant === 'bare') continue;
       print('    inclusive CPU of the trigger and block paths (overlapping shares of sampled CPU):');
       for (const line of p.split) print(`      ${line}`);
