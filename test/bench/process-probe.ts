@@ -56,22 +56,26 @@ export const HOST_ENCODING_MICROS = 'local-host trigger-encoding-cpu-µs';
 /**
  * Where a process's CPU goes, by the code that runs: each sample is charged to the first category
  * that matches, from the sampled function out through its callers, so the shares add up to 100%.
- * Only synchronous callers are on a sample's stack: a storage response handled in a later
- * microtask is the storage client's, not the caller's.
+ * A library's category claims a sample only when no Sluice code lies between it and the sampled
+ * function: Sluice code that the Event Hubs client calls back into is Sluice's. Only synchronous
+ * callers are on a sample's stack: a storage response handled in a later microtask is the
+ * storage client's, not the caller's.
  */
-const CPU_CATEGORIES: readonly (readonly [what: string, matches: (frame: CallFrame) => boolean])[] = [
-  ['garbage collection', (f) => f.functionName === '(garbage collector)'],
+const SLUICE_CATEGORIES: readonly (readonly [what: string, matches: (frame: CallFrame) => boolean])[] = [
   ['local host: trigger data encoding (the Functions host in Azure)', (f) => f.url.endsWith('/host/eventhub-batch-input.js')],
-  ['@azure/functions: trigger data conversion', (f) => f.url.endsWith('/azure-functions.js') && /^(getArguments|fromRpc|toCamelCase|tryJsonParse)/.test(f.functionName)],
   ['receiver: trigger data to events', (f) => /\/src\/app\/(event-hub-batch|trigger-values)\.js$/.test(f.url)],
   ['receiver: block encoding', (f) => /\/src\/receiver\/(block-generator|block-codec)\.js$/.test(f.url) && f.functionName !== 'decodeBlock' && !/Body$|viewOf/.test(f.functionName)],
   ['tasks: block decoding', (f) => f.url.endsWith('/src/receiver/block-codec.js')],
   ['tasks, DStream operators, the job', (f) => /\/src\/(scheduler|dstream|sample)\//.test(f.url)],
-  ['storage clients (@azure/core-*, storage-blob, data-tables, node:http)', (f) => /@azure\/(core-|storage-blob|data-tables|abort-controller)|@typespec|node:_http_/.test(f.url)],
-  ['Event Hubs client (rhea, @azure/event-hubs, core-amqp, debug)', (f) => /\/node_modules\/(rhea|@azure\/event-hubs|@azure\/core-amqp|@azure\/eventhubs-checkpointstore-blob|debug)\//.test(f.url)],
   ['durable driver and local durable runtime', (f) => /durable/.test(f.url)],
 ];
-/** Samples no category claims, with Sluice's code on their stack. */
+const LIBRARY_CATEGORIES: readonly (readonly [what: string, matches: (frame: CallFrame) => boolean])[] = [
+  ['garbage collection', (f) => f.functionName === '(garbage collector)'],
+  ['@azure/functions: trigger data conversion', (f) => f.url.endsWith('/azure-functions.js') && /^(getArguments|fromRpc|toCamelCase|tryJsonParse)/.test(f.functionName)],
+  ['storage clients (@azure/core-*, storage-blob, data-tables, node:http)', (f) => /@azure\/(core-|storage-blob|data-tables|abort-controller)|@typespec|node:_http_/.test(f.url)],
+  ['Event Hubs client (rhea, @azure/event-hubs, core-amqp, debug)', (f) => /\/node_modules\/(rhea|@azure\/event-hubs|@azure\/core-amqp|@azure\/eventhubs-checkpointstore-blob|debug)\//.test(f.url)],
+];
+/** Samples in Sluice's code that no Sluice category claims. */
 const OTHER_SLUICE = 'other Sluice code (WAL, receiver, adapters, local host)';
 const isSluice = (f: CallFrame): boolean => /\/dist\/(src|functions)\//.test(f.url);
 
@@ -132,23 +136,20 @@ function categoryShares(profile: CpuProfile, busy: number): string[] {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  // Per node, worked out once (samples repeat nodes): the nearest category on the way out, else
-  // whether Sluice's code is on the stack at all.
-  const categoryOf = new Map<number, { claimed?: string; sluice: boolean }>();
-  const walk = (id: number): { claimed?: string; sluice: boolean } => {
-    let found = categoryOf.get(id);
+  // Per node and whether Sluice code lies below it, worked out once (samples repeat nodes).
+  const memo = new Map<string, string>();
+  const category = (id: number, sluiceBelow = false): string => {
+    const key = `${id}:${sluiceBelow}`;
+    let found = memo.get(key);
     if (found) return found;
     const frame = byId.get(id)!.callFrame;
-    const at = CPU_CATEGORIES.find(([, matches]) => matches(frame));
     const up = parent.get(id);
-    const outer = up === undefined ? { sluice: false } : walk(up);
-    found = at ? { claimed: at[0], sluice: true } : { ...outer, sluice: outer.sluice || isSluice(frame) };
-    categoryOf.set(id, found);
+    const library = LIBRARY_CATEGORIES.find(([, matches]) => matches(frame));
+    found = SLUICE_CATEGORIES.find(([, matches]) => matches(frame))?.[0]
+      ?? (library ? (sluiceBelow ? OTHER_SLUICE : library[0]) : undefined)
+      ?? (up !== undefined ? category(up, sluiceBelow || isSluice(frame)) : sluiceBelow || isSluice(frame) ? OTHER_SLUICE : 'other (Node.js internals, V8)');
+    memo.set(key, found);
     return found;
-  };
-  const category = (id: number): string => {
-    const w = walk(id);
-    return w.claimed ?? (w.sluice ? OTHER_SLUICE : 'other (Node.js internals, V8)');
   };
   const time = new Map<string, number>();
   profile.samples.forEach((id, i) => {
