@@ -20,8 +20,9 @@ import { startAzurite } from '#dev/azurite.js';
 import { devHubConfig, startDevHub } from '#dev-hub/dev-hub.js';
 import { startStack as thisStack } from '#dev/stack.js';
 import type { Logger } from '#sluice/util/log.js';
+import { TRIGGER_ENCODING_CHANNEL, type TriggerEncodingMessage } from '#local-host/eventhub-trigger.js';
 import { hubEnds } from '../e2e/support/stream-outputs.js';
-import { OBSERVER_AGENT, serveProbe } from './process-probe.js';
+import { HOST_ENCODING_MICROS, OBSERVER_AGENT, serveProbe } from './process-probe.js';
 
 const [role, ...args] = process.argv.slice(2);
 const counts: Record<string, number> = {};
@@ -66,6 +67,11 @@ if (role === 'azurite') {
   // before every invocation: app.hook.preInvocation (azure-functions-nodejs-library, src/hooks).
   const { app } = await import('@azure/functions');
   app.hook.preInvocation((context) => count(`executions ${context.invocationContext.functionName}`));
+  // The local host's own trigger encoding, which Azure's Functions host does in its process. A
+  // baseline build that does not publish it leaves the count out.
+  subscribe(TRIGGER_ENCODING_CHANNEL, (message) => {
+    counts[HOST_ENCODING_MICROS] = (counts[HOST_ENCODING_MICROS] ?? 0) + (message as TriggerEncodingMessage).cpuMicros;
+  });
   serveProbe(() => counts);
   process.once('SIGTERM', () => {
     stack.stop().then(() => process.exit(0), (err: unknown) => {

@@ -32,6 +32,8 @@ export interface ProfileSummary {
   topAllocations: string[];
   /** Inclusive shares of the paths in CPU_SPLIT, as "share what". */
   split: string[];
+  /** Every sample in one CPU_CATEGORIES category (the first that matches, from the sampled function outwards), as "share what". */
+  categories: string[];
 }
 
 /**
@@ -47,6 +49,35 @@ const CPU_SPLIT: readonly (readonly [entry: string, what: string])[] = [
   ['cutBlocks', 'the receiver encodes block lines'],
   ['decodeBlock', 'tasks decode blocks'],
 ];
+
+/** The app's count of CPU microseconds the local host spent encoding trigger data (in Azure, the Functions host's). */
+export const HOST_ENCODING_MICROS = 'local-host trigger-encoding-cpu-µs';
+
+/**
+ * Where a process's CPU goes, by the code that runs: each sample is charged to the first category
+ * that matches, from the sampled function out through its callers, so the shares add up to 100%.
+ * A library's category claims a sample only when no Sluice code lies between it and the sampled
+ * function: Sluice code that the Event Hubs client calls back into is Sluice's. Only synchronous
+ * callers are on a sample's stack: a storage response handled in a later microtask is the
+ * storage client's, not the caller's.
+ */
+const SLUICE_CATEGORIES: readonly (readonly [what: string, matches: (frame: CallFrame) => boolean])[] = [
+  ['local host: trigger data encoding (the Functions host in Azure)', (f) => f.url.endsWith('/host/eventhub-batch-input.js')],
+  ['receiver: trigger data to events', (f) => /\/src\/app\/(event-hub-batch|trigger-values)\.js$/.test(f.url)],
+  ['receiver: block encoding', (f) => /\/src\/receiver\/(block-generator|block-codec)\.js$/.test(f.url) && f.functionName !== 'decodeBlock' && !/Body$|viewOf/.test(f.functionName)],
+  ['tasks: block decoding', (f) => f.url.endsWith('/src/receiver/block-codec.js')],
+  ['tasks, DStream operators, the job', (f) => /\/src\/(scheduler|dstream|sample)\//.test(f.url)],
+  ['durable driver and local durable runtime', (f) => /durable/.test(f.url)],
+];
+const LIBRARY_CATEGORIES: readonly (readonly [what: string, matches: (frame: CallFrame) => boolean])[] = [
+  ['garbage collection', (f) => f.functionName === '(garbage collector)'],
+  ['@azure/functions: trigger data conversion', (f) => f.url.endsWith('/azure-functions.js') && /^(getArguments|fromRpc|toCamelCase|tryJsonParse)/.test(f.functionName)],
+  ['storage clients (@azure/core-*, storage-blob, data-tables, node:http)', (f) => /@azure\/(core-|storage-blob|data-tables|abort-controller)|@typespec|node:_http_/.test(f.url)],
+  ['Event Hubs client (rhea, @azure/event-hubs, core-amqp, debug)', (f) => /\/node_modules\/(rhea|@azure\/event-hubs|@azure\/core-amqp|@azure\/eventhubs-checkpointstore-blob|debug)\//.test(f.url)],
+];
+/** Samples in Sluice's code that no Sluice category claims. */
+const OTHER_SLUICE = 'other Sluice code (WAL, receiver, adapters, local host)';
+const isSluice = (f: CallFrame): boolean => /\/dist\/(src|functions)\//.test(f.url);
 
 /** The user-agent prefix of the bench's own storage clients, whose polling Azurite leaves out of its counts. */
 export const OBSERVER_AGENT = 'sluice-bench-observer';
@@ -94,7 +125,39 @@ function summariseProfile(file: string, profile: CpuProfile, heap: HeapProfileNo
     const name = frameName(frame);
     self.set(name, (self.get(name) ?? 0) + dt);
   });
-  return { file, gcShare: busy ? gc / busy : 0, top: topShares(self, busy), topAllocations: summariseHeap(heap), split: splitShares(profile, busy) };
+  return {
+    file, gcShare: busy ? gc / busy : 0, top: topShares(self, busy), topAllocations: summariseHeap(heap), split: splitShares(profile, busy),
+    categories: categoryShares(profile, busy),
+  };
+}
+
+/** Each non-idle sample's CPU_CATEGORIES category, as shares of the busy time, largest first. */
+function categoryShares(profile: CpuProfile, busy: number): string[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // Per node and whether Sluice code lies below it, worked out once (samples repeat nodes).
+  const memo = new Map<string, string>();
+  const category = (id: number, sluiceBelow = false): string => {
+    const key = `${id}:${sluiceBelow}`;
+    let found = memo.get(key);
+    if (found) return found;
+    const frame = byId.get(id)!.callFrame;
+    const up = parent.get(id);
+    const library = LIBRARY_CATEGORIES.find(([, matches]) => matches(frame));
+    found = SLUICE_CATEGORIES.find(([, matches]) => matches(frame))?.[0]
+      ?? (library ? (sluiceBelow ? OTHER_SLUICE : library[0]) : undefined)
+      ?? (up !== undefined ? category(up, sluiceBelow || isSluice(frame)) : sluiceBelow || isSluice(frame) ? OTHER_SLUICE : 'other (Node.js internals, V8)');
+    memo.set(key, found);
+    return found;
+  };
+  const time = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    if (byId.get(id)!.callFrame.functionName === '(idle)') return;
+    const c = category(id);
+    time.set(c, (time.get(c) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return [...time].sort((a, b) => b[1] - a[1]).map(([what, t]) => `${(100 * t / (busy || 1)).toFixed(1)}% ${what}`);
 }
 
 /** Inclusive time of each CPU_SPLIT path, as a share of the busy time. */

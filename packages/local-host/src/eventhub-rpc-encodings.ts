@@ -102,9 +102,11 @@ export function json(value: unknown): RpcTypedData {
   return { json: JSON.stringify(value) };
 }
 
-/** A UTC instant as Json.NET writes a DateTime of kind Unspecified: no zone, trailing zero fraction digits dropped. */
-export function dotnetUnspecifiedDate(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2024-05-01T10:00:00.120Z, always with 3 fraction digits
+/**
+ * A UTC instant, as Date.toISOString formats it ("2024-05-01T10:00:00.120Z"), the way Json.NET
+ * writes a DateTime of kind Unspecified: no zone, trailing zero fraction digits dropped.
+ */
+export function zonelessOfIso(iso: string): string {
   // Cut the zone and the fraction's trailing zeros (and the dot when nothing is left) in one slice.
   let end = iso.length - 1;
   while (iso.charCodeAt(end - 1) === 0x30 /* 0 */) end--;

@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import {
   EventHubConsumerClient,
   earliestEventPosition,
@@ -21,6 +22,15 @@ import { parseTimeSpan, type EventHubsHostOptions } from './host-json.js';
 import type { HostLog } from './host-log.js';
 import { errorMessage, type InvokeDetailed, type RegisteredFunction } from './invoke.js';
 import { invokeWithRetry, retryPolicyOf, type RetryPolicy } from './retry-policy.js';
+
+/**
+ * A diagnostics channel (node:diagnostics_channel) on which the local host reports the CPU it spent
+ * encoding each Event Hubs invocation's trigger data, when anyone subscribes: work that in Azure
+ * belongs to the Functions host's process, not the app's.
+ */
+export const TRIGGER_ENCODING_CHANNEL = 'sluice.local-host.trigger-encoding';
+export interface TriggerEncodingMessage { events: number; cpuMicros: number }
+const triggerEncoding = channel(TRIGGER_ENCODING_CHANNEL);
 
 /** The container the Functions Event Hubs extension keeps its checkpoints and ownership in. */
 export const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
@@ -165,9 +175,16 @@ async function processBatch(
     consumerGroup: context.consumerGroup,
     partitionId: context.partitionId,
   };
+  // In Azure the Functions host, a separate .NET process, encodes trigger data; here it runs in the
+  // app's process, so its CPU is published for whoever measures the app to count apart.
+  const measured = triggerEncoding.hasSubscribers ? process.cpuUsage() : undefined;
   const inputs = fn.trigger.cardinality === 'many'
     ? [eventHubBatchInput(events, partition, encoding)]
     : events.map((e) => eventHubSingleInput(e, partition, encoding));
+  if (measured) {
+    const used = process.cpuUsage(measured);
+    triggerEncoding.publish({ events: events.length, cpuMicros: used.user + used.system } satisfies TriggerEncodingMessage);
+  }
   for (const input of inputs) {
     try {
       await invokeWithRetry(options.invokeDetailed, fn.name, input, retry, options.clock, signal);

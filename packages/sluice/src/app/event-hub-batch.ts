@@ -107,12 +107,15 @@ function keyOf(value: unknown, field: string): string | null {
 /**
  * Partition keys, matched to their events with certainty or not at all.
  *
- * The system properties are read first: the host sends them as JSON (a dictionary array, so
- * azure-functions-host GrpcMessageConversionExtensions.cs ToRpcDefault), which keeps nulls and
- * strings exact. PartitionKeyArray is a `string[]`, sent as `collectionString`: the host drops
- * null and empty entries unless the worker declares IncludeEmptyEntriesInMessagePayload
- * (ToRpcStringArray), and the library JSON-parses each entry (fromRpcTypedData.ts), so a key such
- * as "123" arrives as a number. It is used only when it lines up and every entry is still a string.
+ * The system properties are read first: the extension sets PartitionKey in every event's
+ * (azure-sdk-for-net, EventHubTriggerBindingStrategy.cs, GetSystemPropertiesForBinding), and the
+ * host sends them as JSON (a dictionary array, so azure-functions-host
+ * GrpcMessageConversionExtensions.cs ToRpcDefault), which keeps nulls and strings exact.
+ * PartitionKeyArray is a `string[]`, sent as `collectionString`: the host drops null and empty
+ * entries unless the worker declares IncludeEmptyEntriesInMessagePayload (ToRpcStringArray;
+ * Sluice's app does not, see functions/receiver.ts), and the library JSON-parses each entry
+ * (fromRpcTypedData.ts), so a key such as "123" arrives as a number. It is used only when the
+ * system properties lack a key and it lines up and every entry is still a string.
  */
 function partitionKeysOf(value: unknown, system: readonly unknown[] | undefined, count: number): (string | null)[] {
   const fromSystem = system?.map((sp, i) => systemKeyOf(sp, i));

@@ -16,18 +16,13 @@ export function receiverHandler(stream: StreamRuntime, source: string): (bodies:
   };
 }
 
-/**
- * Asks the host to keep null and empty entries in string collections (PartitionKeyArray), so
- * metadata arrays line up with the bodies. The host honours it for any worker
- * (azure-functions-host, GrpcMessageConversionExtensions.cs, ShouldIncludeEmptyEntriesInMessagePayload);
- * the Node worker reports the library's capabilities after loading the app
- * (azure-functions-nodejs-worker, src/eventHandlers/WorkerInitHandler.ts and getWorkerCapabilities.ts;
- * azure-functions-nodejs-library, src/setup.ts and ProgrammingModel.ts getCapabilities). setup()
- * may be called again until the app has loaded (src/setup.ts, lockSetup).
- */
-export function requestEmptyEntries(): void {
-  azf.app.setup({ capabilities: { IncludeEmptyEntriesInMessagePayload: 'true' } });
-}
+// No IncludeEmptyEntriesInMessagePayload capability: the receiver takes partition keys from
+// SystemPropertiesArray, where the extension sets PartitionKey (null when absent) for every event
+// (azure-sdk-for-net, sdk/eventhub/Microsoft.Azure.WebJobs.Extensions.EventHubs/src/Triggers/EventHubTriggerBindingStrategy.cs,
+// GetSystemPropertiesForBinding), so PartitionKeyArray's dropped empties never shift a key. With it,
+// the host sends a missing key as "" (azure-functions-host, GrpcMessageConversionExtensions.cs,
+// ToRpcStringArray) and the library's JSON.parse of it throws, a caught SyntaxError per keyless event
+// (azure-functions-nodejs-library, src/converters/fromRpcTypedData.ts, tryJsonParse).
 
 /** Registers the Event Hubs trigger of one source, with the hub and group names already resolved. */
 export function registerReceiver(stream: StreamRuntime, source: ResolvedSource): void {

@@ -7,7 +7,7 @@ import { registerCommandRoutes } from './command-routes.js';
 import { announceApp } from './dev-overrides.js';
 import { registerDriver } from './driver-orchestration.js';
 import { allStreamFunctionNames, FUNCTION_NAME_RULE, isValidFunctionName, streamFunctionNames } from './function-names.js';
-import { registerReceiver, requestEmptyEntries } from './receiver-function.js';
+import { registerReceiver } from './receiver-function.js';
 import { registerReplay } from './replay-orchestration.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { StreamRuntime } from './stream-runtime.js';
@@ -79,7 +79,6 @@ export class SluiceApp {
     const parsed = SETTINGS.supervisorSchedule.parse(schedule);
     if (parsed instanceof Broken) throw new StreamDefinitionError([`supervisor schedule ${fromSetting ? describeValue(setting.value) : JSON.stringify(schedule)} is invalid: ${parsed.rule}`]);
     const streams = (): readonly StreamRuntime[] => this.runtimes;
-    requestEmptyEntries();
     registerSupervisor(streams, parsed);
     registerStatusRoutes(streams);
     registerCommandRoutes(streams);
