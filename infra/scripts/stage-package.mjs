@@ -133,6 +133,9 @@ function main() {
   if (!dryRun && !args.includes('--skip-build')) {
     // azd restores and builds before packaging, but the hook may run first on some azd versions.
     if (!existsSync(join(root, 'node_modules', 'typescript'))) run('npm ci --no-audit --no-fund', root);
+    // A clean build: the compiler never deletes the output of a source file that is gone, and
+    // npm pack would ship it.
+    run('npm run clean', root);
     run('npm run build', root);
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventHubBatchInput, eventHubSingleInput, type ReceivedEventLike } from '../../src/local/host/eventhub-batch-input.js';
-import { RpcEncoded } from '../../src/local/host/rpc-typed-data.js';
+import { eventHubBatchInput, eventHubSingleInput, type ReceivedEventLike } from '#local-host/eventhub-batch-input.js';
+import { RpcEncoded } from '#local-host/rpc-typed-data.js';
 
 const partition = { fullyQualifiedNamespace: 'ns', eventHubName: 'hub', consumerGroup: '$Default', partitionId: '3' };
 const at = (iso: string) => new Date(iso);
