@@ -27,7 +27,7 @@ export class StreamReceivers {
     if (app.config.receiverMode === 'reliable') {
       const result = await receiver.receive(events);
       if (result.redeliveries > 0 || result.conflicts > 0 || result.filled > 0 || result.lost > 0) app.log.info('receiver stored events', { source: source.source, partition, ...result });
-      if (result.lost > 0) app.telemetry.eventsLost({ partition, count: result.lost });
+      if (result.lost > 0) app.telemetry.eventsLost({ source: source.source, eventHubName: source.eventHubName, partition, count: result.lost });
       return;
     }
     const key = keyOf(source, partition);

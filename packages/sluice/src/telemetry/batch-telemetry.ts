@@ -22,6 +22,9 @@ export interface BatchGaveUp {
 
 /** Events a receiver found skipped that the hub no longer held (recorded as GapDetected). */
 export interface EventsLost {
+  /** The stream's source the receiver reads (its name in the pipeline; "default" for a one-hub stream) and its hub. */
+  readonly source: string;
+  readonly eventHubName: string;
   readonly partition: string;
   readonly count: number;
 }

@@ -85,12 +85,12 @@ export class OtelBatchTelemetry implements BatchTelemetry {
   }
 
   eventsLost(lost: EventsLost): void {
-    const attributes = { [ATTR.stream]: this.stream, [ATTR.partition]: lost.partition };
+    const attributes = { [ATTR.stream]: this.stream, [ATTR.source]: lost.source, [ATTR.eventHub]: lost.eventHubName, [ATTR.partition]: lost.partition };
     const { instruments, logger } = this.otel;
     instruments.lost.add(lost.count, attributes);
     logger.emit({
       severityNumber: SeverityNumber.ERROR, severityText: 'ERROR',
-      body: `${lost.count} events of ${this.stream} partition ${lost.partition} were lost: the trigger skipped them and the hub no longer held them`,
+      body: `${lost.count} events of ${this.stream} (hub ${lost.eventHubName}) partition ${lost.partition} were lost: the trigger skipped them and the hub no longer held them`,
       attributes: { ...attributes, [ATTR.event]: EVENT.lost, [ATTR.lostEvents]: lost.count },
     });
   }

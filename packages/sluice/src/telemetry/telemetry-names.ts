@@ -31,6 +31,8 @@ export const ATTR = {
   lagEvents: 'sluice.lag.events',
   lagBytes: 'sluice.lag.bytes',
   partition: 'sluice.partition',
+  source: 'sluice.source',
+  eventHub: 'sluice.eventhub',
   attempt: 'sluice.retry.attempt',
   transient: 'sluice.retry.transient',
   delayMs: 'sluice.retry.delay_ms',
