@@ -90,3 +90,19 @@ test('the host\'s function-name rule: a letter first, 128 characters at most, no
   assert.equal(isValidFunctionName('HOST'), false);
   assert.equal(isValidFunctionName('a.b'), false);
 });
+
+test('source settings are matched as Azure spells them, and a source name the code does not have is refused', () => {
+  // App Service setting names hold no hyphens: a stream "web-orders" is written web_orders, in any case.
+  const { app } = fresh({ SLUICE__STREAMS__WEB_ORDERS__SOURCES__VIEWS__EVENTHUBNAME: 'views-prod' });
+  const s = app.stream({ name: 'web-orders', sources: { orders: { eventHubName: 'orders' }, views: { eventHubName: 'pageviews', consumerGroup: 'orders' } }, job });
+  assert.equal(s.sources.find((x) => x.source === 'views')?.eventHubName, 'views-prod');
+  assert.equal(s.sources.find((x) => x.source === 'orders')?.eventHubName, 'orders', 'the other source keeps its code');
+
+  const typo = fresh({ Sluice__Streams__orders__Sources__veiws__EventHubName: 'pageviews' });
+  rejects(
+    () => typo.app.stream({ name: 'orders', sources: { orders: { eventHubName: 'orders' }, views: { eventHubName: 'pageviews', consumerGroup: 'orders' } }, job }),
+    /Sluice__Streams__orders__Sources__veiws__EventHubName names source "veiws" of stream "orders", which reads "orders", "views"/,
+  );
+  const twice = fresh({ Sluice__Streams__orders__EventHubName: 'a', sluice__streams__orders__eventhubname: 'b' });
+  rejects(() => twice.app.stream({ name: 'orders', job }), /all set the same thing: keep one/);
+});

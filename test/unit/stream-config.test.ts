@@ -225,3 +225,18 @@ describe('loadConfig: the single stream configured with SLUICE_ names', () => {
     assert.match(msg, /SLUICE_WAL_TABLE="1abc" is invalid/);
   });
 });
+
+it('source settings are Sluice names: their stream must be registered and their key one a source has', () => {
+  const env = {
+    Sluice__Streams__orders__Sources__views__EventHubName: 'pageviews',
+    Sluice__Streams__ordrs__Sources__views__ConsumerGroup: 'orders',
+    Sluice__Streams__orders__Sources__views__BatchInterval: '5s',
+  };
+  assert.deepEqual(streamsInSettings(env), ['orders', 'ordrs']);
+  assert.throws(() => checkSettingNames(['orders'], env), (err: Error) => {
+    assert.match(err.message, /Sluice__Streams__orders__Sources__views__BatchInterval is not a Sluice setting: a source's settings are EventHubName, ConsumerGroup, GapConsumerGroup/);
+    assert.match(err.message, /settings name stream "ordrs", which this app does not register \(it registers "orders"\): Sluice__Streams__ordrs__Sources__views__ConsumerGroup/);
+    assert.doesNotMatch(err.message, /Sluice__Streams__orders__Sources__views__EventHubName/, 'a valid source setting is no problem');
+    return true;
+  });
+});

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from 'sluice';
 import {
-  clearDevOverrides, consoleLogger, loadConfig, registeredApps, setDevOverrides, settingsEnvironment, SETTING_LIST,
+  checkSettingNames, clearDevOverrides, consoleLogger, loadConfig, loadStreamConfig, registeredApps, setDevOverrides, settingsEnvironment, SETTING_LIST,
   type DevOverrides, type Logger, type RegisteredAppView, type RegisteredSourceView, type SluiceConfig, type StreamingJob,
 } from 'sluice/internal';
 import { startAzurite, type Azurite } from './azurite.js';
@@ -66,7 +66,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? consoleLogger;
   const appDir = options.appDir ?? process.cwd();
   const base = { ...settingsEnvironment(appDir), ...options.settings };
-  const config = loadConfig(base);
   // Identity-based settings (azd's .env) and no connection string: Sluice's data and the hub are
   // the deployed ones, reached with the developer's sign-in; the host's internals stay in Azurite.
   const cloudStorage = !options.storageConnectionString && !base['AzureWebJobsStorage'] && Boolean(base['AzureWebJobsStorage__blobServiceUri'] || base['AzureWebJobsStorage__accountName']);
@@ -82,6 +81,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await loadFunctionsApp(appDir, { log: consoleHostLog });
     const apps = registeredApps();
     const streams = apps.flatMap((a) => a.streams());
+    // The first stream's settings stand for the stack's (containers, intervals on the console);
+    // an app that registers no stream in code runs the one Sluice__StreamName names.
+    if (streams.length > 0) checkSettingNames(streams.map((s) => s.name), base);
+    const config = streams.length > 0 ? loadStreamConfig(streams[0]!.name, base) : loadConfig(base);
     const azurite = options.storageConnectionString ? undefined : await startAzurite(options.dataDir ? { location: `${options.dataDir}/azurite` } : {});
     if (azurite) started.push(azurite);
     const hub = options.eventHubConnectionString || cloudHub ? undefined : await startDevHub({

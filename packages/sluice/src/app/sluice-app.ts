@@ -107,7 +107,7 @@ export class SluiceApp {
     problems.push(...this.lockouts(name, sources));
     if (problems.length > 0) throw new StreamDefinitionError(problems);
 
-    const runtime = new StreamRuntime(name, definition.job, sources, functions);
+    const runtime = new StreamRuntime(name, definition.job, sources, functions, () => this.streamNames());
     for (const f of functionNames) this.owners.set(f.toLowerCase(), name);
     this.runtimes.push(runtime);
     for (const source of sources) registerReceiver(runtime, source);

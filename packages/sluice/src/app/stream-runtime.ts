@@ -1,3 +1,4 @@
+import { checkSettingNames } from '../config/config.js';
 import type { StreamingJob } from '../dstream/streaming-context.js';
 import type { ReceivedEvent } from '../receiver/received-event.js';
 import { devOverridesFor } from './dev-overrides.js';
@@ -27,6 +28,8 @@ export class StreamRuntime {
     readonly job: StreamingJob,
     readonly sources: readonly ResolvedSource[],
     readonly functions: StreamFunctionNames,
+    /** Every stream the app registers: settings naming another stream are an error, not ignored. */
+    private readonly registered: () => readonly string[] = () => [name],
   ) {}
 
   context(): StreamContext {
@@ -60,6 +63,9 @@ export class StreamRuntime {
     if (this.built?.generation === generation) return this.built;
     // Overrides changed: the previous run's receivers were flushed by its stack; start clean.
     if (this.built) void this.built.lag.close(); // settles, never rejects
+    // Checked here, on first use, when the app has registered all its streams: a typo such as
+    // Sluice__Streams__ordrs__BatchInterval would otherwise leave "orders" on its defaults in silence.
+    checkSettingNames(this.registered());
     const context = createStreamContext(this.name, this.job, overrides);
     this.built = { generation, context, receivers: new StreamReceivers(context), lag: new PartitionLag(this.sources, () => context.log) };
     return this.built;

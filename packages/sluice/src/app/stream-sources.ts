@@ -1,4 +1,4 @@
-import { sharedSettingName } from '../config/setting-names.js';
+import { parseSettingName, SettingIndex, sharedSettingName, streamOfSegment, streamSegments } from '../config/setting-names.js';
 import { Broken, SETTINGS } from '../config/settings.js';
 import type { Env } from '../config/config.js';
 import { DEFAULT_SOURCE } from '../receiver/received-event.js';
@@ -54,6 +54,9 @@ export function resolveSources(
   const problems: string[] = [];
   if (definition.source && definition.sources) problems.push(`stream "${stream}" gives both "source" and "sources": give one hub as "source", or named hubs as "sources"`);
   const out: ResolvedSource[] = [];
+  const index = new SettingIndex(env);
+  // Every spelling of the stream's segment that names it (case aside; hyphens as underscores).
+  const own = (suffix: string): string[] => streamSegments(stream).map((segment) => `Sluice__Streams__${segment}__${suffix}`);
   if (definition.sources) {
     const names = Object.keys(definition.sources);
     if (names.length === 0) problems.push(`stream "${stream}" has an empty "sources": name at least one hub, or give "source"`);
@@ -62,40 +65,58 @@ export function resolveSources(
         problems.push(`stream "${stream}" source ${JSON.stringify(name)} is invalid: a source name has ${SOURCE_NAME_RULE}`);
         continue;
       }
-      const prefix = `Sluice__Streams__${stream}__Sources__${name}__`;
-      out.push(resolveOne(stream, name, true, definition.sources[name]!, env, problems, {
-        hub: [`${prefix}EventHubName`], group: [`${prefix}ConsumerGroup`], gap: [`${prefix}GapConsumerGroup`], hubDefault: name,
+      out.push(resolveOne(stream, name, true, definition.sources[name]!, env, index, problems, {
+        hub: { own: own(`Sources__${name}__EventHubName`), appWide: [] },
+        group: { own: own(`Sources__${name}__ConsumerGroup`), appWide: [] },
+        gap: { own: own(`Sources__${name}__GapConsumerGroup`), appWide: [] },
+        hubDefault: name,
       }));
     }
   } else {
-    const prefix = `Sluice__Streams__${stream}__`;
-    out.push(resolveOne(stream, DEFAULT_SOURCE, false, definition.source ?? {}, env, problems, {
-      hub: [`${prefix}EventHubName`, sharedSettingName(SETTINGS.eventHubName), SETTINGS.eventHubName.legacyName],
-      group: [`${prefix}ConsumerGroup`, sharedSettingName(SETTINGS.consumerGroup), SETTINGS.consumerGroup.legacyName],
-      gap: [`${prefix}GapConsumerGroup`, sharedSettingName(SETTINGS.gapConsumerGroup), SETTINGS.gapConsumerGroup.legacyName], hubDefault: stream, legacyGapRule: true,
+    const appWide = (spec: typeof SETTINGS.eventHubName): string[] => [sharedSettingName(spec), spec.legacyName];
+    out.push(resolveOne(stream, DEFAULT_SOURCE, false, definition.source ?? {}, env, index, problems, {
+      hub: { own: own('EventHubName'), appWide: appWide(SETTINGS.eventHubName) },
+      group: { own: own('ConsumerGroup'), appWide: appWide(SETTINGS.consumerGroup) },
+      gap: { own: own('GapConsumerGroup'), appWide: appWide(SETTINGS.gapConsumerGroup) },
+      hubDefault: stream, legacyGapRule: true,
     }));
+  }
+  // A source name in the settings that the code does not have would otherwise be ignored without a word.
+  const named = new Set(Object.keys(definition.sources ?? {}));
+  for (const name of index.names().sort()) {
+    const parsed = parseSettingName(name);
+    if (parsed?.kind === 'source' && streamOfSegment(parsed.segment) === stream && !named.has(parsed.source.toLowerCase())) {
+      problems.push(`${name} names source "${parsed.source}" of stream "${stream}", which ${named.size > 0 ? `reads ${[...named].map((n) => `"${n}"`).join(', ')}` : 'has no named sources'}`);
+    }
   }
   if (problems.length > 0) throw new StreamDefinitionError(problems);
   return out;
 }
 
+/** A setting's names: the stream's own (its spellings), then, after the code, app-wide ones. */
+interface Candidates {
+  readonly own: readonly string[];
+  readonly appWide: readonly string[];
+}
+
 interface SettingNames {
   /** The per-stream setting first; a single-stream setting, when there is one, after the code. */
-  readonly hub: readonly string[];
-  readonly group: readonly string[];
-  readonly gap: readonly string[];
+  readonly hub: Candidates;
+  readonly group: Candidates;
+  readonly gap: Candidates;
   readonly hubDefault: string;
   /** The default source keeps SLUICE_GAP_CONSUMER_GROUP's "auto": "$Default", or "sluice-gaps" when the trigger reads $Default. */
   readonly legacyGapRule?: boolean;
 }
 
-function resolveOne(stream: string, source: string, named: boolean, code: EventHubSourceOptions, env: Env, problems: string[], names: SettingNames): ResolvedSource {
-  const pick = (settings: readonly string[], fromCode: string | undefined, fallback: string): { value: string; from: string } => {
-    const set = (key: string | undefined): string | undefined => (key === undefined ? undefined : env[key]?.trim() || undefined);
-    const [own, ...appWide] = settings;
-    if (set(own) !== undefined) return { value: set(own)!, from: own! };
+function resolveOne(stream: string, source: string, named: boolean, code: EventHubSourceOptions, env: Env, index: SettingIndex, problems: string[], names: SettingNames): ResolvedSource {
+  const pick = (settings: Candidates, fromCode: string | undefined, fallback: string): { value: string; from: string } => {
+    const set = (key: string): string | undefined => env[key]?.trim() || undefined;
+    const hits = index.find(settings.own);
+    if (hits.length > 1) problems.push(`${hits.map((h) => `${h.name}=${JSON.stringify(h.value)}`).join(' and ')} all set the same thing: keep one (names differing only in case or in - and _ are the same setting)`);
+    if (hits[0]) return { value: hits[0].value.trim(), from: hits[0].name };
     if (fromCode !== undefined) return { value: fromCode, from: 'the code' };
-    const wide = appWide.find((k) => set(k) !== undefined);
+    const wide = settings.appWide.find((k) => set(k) !== undefined);
     if (wide !== undefined) return { value: set(wide)!, from: wide };
     return { value: fallback, from: 'the default' };
   };

@@ -15,6 +15,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export const SETTINGS_ROOT = 'Sluice';
 const STREAMS = 'Streams';
+const SOURCES = 'Sources';
+/** The keys a named source's settings may have (read by the app's source resolution, not SETTING_LIST). */
+export const SOURCE_KEYS: readonly string[] = ['EventHubName', 'ConsumerGroup', 'GapConsumerGroup'];
 
 /** `Sluice__<Key>`: the app's value, and the shared default of a stream-scoped setting. */
 export function sharedSettingName(spec: Pick<SettingSpec<unknown>, 'key'>): string {
@@ -46,16 +49,20 @@ export function streamOfSegment(segment: string): string {
 export type ParsedSettingName =
   | { kind: 'shared'; key: string }
   | { kind: 'stream'; segment: string; key: string }
+  /** `Sluice__Streams__<s>__Sources__<source>__K`: where one named source of a stream reads. */
+  | { kind: 'source'; segment: string; source: string; key: string }
   /** Under Sluice__ but neither shape: reported, never skipped. */
   | { kind: 'malformed' };
 
-/** Takes `Sluice__K` or `Sluice__Streams__<s>__K` apart (any case); undefined outside Sluice__. */
+/** Takes `Sluice__K`, `Sluice__Streams__<s>__K` or `Sluice__Streams__<s>__Sources__<source>__K` apart (any case); undefined outside Sluice__. */
 export function parseSettingName(name: string): ParsedSettingName | undefined {
   const parts = name.split('__');
   if (parts.length < 2 || parts[0]!.toLowerCase() !== SETTINGS_ROOT.toLowerCase()) return undefined;
   if (parts.some((p) => p === '')) return { kind: 'malformed' };
   if (parts[1]!.toLowerCase() === STREAMS.toLowerCase()) {
-    return parts.length === 4 ? { kind: 'stream', segment: parts[2]!, key: parts[3]! } : { kind: 'malformed' };
+    if (parts.length === 4) return { kind: 'stream', segment: parts[2]!, key: parts[3]! };
+    if (parts.length === 6 && parts[3]!.toLowerCase() === SOURCES.toLowerCase()) return { kind: 'source', segment: parts[2]!, source: parts[4]!, key: parts[5]! };
+    return { kind: 'malformed' };
   }
   return parts.length === 2 ? { kind: 'shared', key: parts[1]! } : { kind: 'malformed' };
 }

@@ -1,5 +1,5 @@
 import { SETTING_LIST } from './settings.js';
-import { parseSettingName, SettingIndex, streamOfSegment, type Env } from './setting-names.js';
+import { parseSettingName, SettingIndex, SOURCE_KEYS, streamOfSegment, type Env } from './setting-names.js';
 
 const KNOWN_KEYS = new Set(SETTING_LIST.map((s) => s.key.toLowerCase()));
 
@@ -11,7 +11,7 @@ export function streamsInSettings(env: Env): string[] {
   const streams = new Set<string>();
   for (const name of new SettingIndex(env).names()) {
     const parsed = parseSettingName(name);
-    if (parsed?.kind === 'stream') streams.add(streamOfSegment(parsed.segment));
+    if (parsed?.kind === 'stream' || parsed?.kind === 'source') streams.add(streamOfSegment(parsed.segment));
   }
   return [...streams].sort();
 }
@@ -30,11 +30,15 @@ export function settingNameProblems(registered: readonly string[], env: Env): st
     const parsed = parseSettingName(name);
     if (!parsed) continue;
     if (parsed.kind === 'malformed') {
-      problems.push(`${name} is not a Sluice setting name: use Sluice__<Key>, or Sluice__Streams__<stream>__<Key> for one stream`);
+      problems.push(`${name} is not a Sluice setting name: use Sluice__<Key>, Sluice__Streams__<stream>__<Key> for one stream, or Sluice__Streams__<stream>__Sources__<source>__<Key> for one of its hubs`);
       continue;
     }
     if (parsed.kind === 'shared') {
       if (!KNOWN_KEYS.has(parsed.key.toLowerCase())) problems.push(unknownKey(name, parsed.key));
+      continue;
+    }
+    if (parsed.kind === 'source' && !SOURCE_KEYS.some((k) => k.toLowerCase() === parsed.key.toLowerCase())) {
+      problems.push(`${name} is not a Sluice setting: a source's settings are ${SOURCE_KEYS.join(', ')}`);
       continue;
     }
     const stream = streamOfSegment(parsed.segment);
