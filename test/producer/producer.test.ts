@@ -96,6 +96,14 @@ test('a wrong hub name and a bad connection string are explained', async () => {
 test('CLI flags: defaults, environment and errors', () => {
   const parsed = parseProduceArgs(['--rate', '100', '--count', '10', '--partitions', '0,1', '--key-field', 'user', '--malformed-every', '5'], {});
   assert.deepEqual(parsed, { connectionString: DEV_HUB_CONNECTION, eventHubName: 'pageviews', rate: 100, count: 10, seed: 42, partitions: ['0', '1'], keyField: 'user', malformedEvery: 5 });
+  const withOrders = parseProduceArgs(['--rate', '1', '--count', '1', '--orders-every', '4', '--malformed-every', '7'], {});
+  assert.ok(!withOrders.help);
+  assert.deepEqual(withOrders.orders, { eventHubName: 'orders', every: 4, malformedEvery: 7 }, 'orders go to the orders hub, malformed as often as the views');
+  const ordersElsewhere = parseProduceArgs(['--rate', '1', '--count', '1', '--orders-every', '2', '--orders-hub', 'sales'], {});
+  assert.ok(!ordersElsewhere.help);
+  assert.deepEqual(ordersElsewhere.orders, { eventHubName: 'sales', every: 2 });
+  assert.throws(() => parseProduceArgs(['--rate', '1', '--count', '1', '--orders-hub', 'sales'], {}), /--orders-hub needs --orders-every/);
+  assert.throws(() => parseProduceArgs(['--rate', '1', '--count', '1', '--orders-every', '0'], {}), /--orders-every must be a whole number >= 1, not "0"/);
   const fromEnv = parseProduceArgs(['--rate', '1', '--count', '1'], { EventHubConnection: 'Endpoint=sb://x', SLUICE_EVENTHUB_NAME: 'clicks' });
   assert.ok(!fromEnv.help && fromEnv.connectionString === 'Endpoint=sb://x' && fromEnv.eventHubName === 'clicks');
 

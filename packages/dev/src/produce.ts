@@ -2,7 +2,9 @@
 /**
  * npm run produce -- --rate 200 --count 10000 [--partitions 0,1] [--key-field page] [--seed 42]
  *   [--connection <cs>] [--hub pageviews] [--manifest out.json] [--malformed-every 100] [--late-every 10]
- * Sends seeded sample page views to an event hub (the dev hub by default) at a steady rate.
+ *   [--orders-every 10] [--orders-hub orders]
+ * Sends seeded sample page views to an event hub (the dev hub by default) at a steady rate, and
+ * optionally the orders they lead to, for the sample app's second stream.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,10 @@ const USAGE = `Usage: npm run produce -- --rate <events/s> --count <n> [options]
   --malformed-every <n>  make every nth event malformed on purpose
   --late-every <n>       send every nth event with an earlier timestamp: alternately 20 s back
                          (out of order) and 10 min back (behind the sample job's 1-minute watermark)
+  --orders-every <n>     also send an order after every nth valid page view, by the same user, to
+                         --orders-hub (the sample app's "orders" stream joins them with the views);
+                         with --malformed-every, every nth order is malformed too
+  --orders-hub <name>    the hub orders go to (default orders)
   --connection <cs>      connection string, or a namespace (x.servicebus.windows.net) for Entra ID sign-in
                          (default: $EventHubConnection, else $EventHubConnection__fullyQualifiedNamespace, else the local dev hub)
   --hub <name>           event hub name (default: $SLUICE_EVENTHUB_NAME, else pageviews)
@@ -53,6 +59,8 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
         seed: { type: 'string' },
         'malformed-every': { type: 'string' },
         'late-every': { type: 'string' },
+        'orders-every': { type: 'string' },
+        'orders-hub': { type: 'string' },
         connection: { type: 'string' },
         hub: { type: 'string' },
         manifest: { type: 'string' },
@@ -75,6 +83,8 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
   if (partitions && partitions.some((p) => !/^\d+$/.test(p))) throw new UsageError(`--partitions must be comma-separated partition ids like 0,1; not "${values.partitions}"`);
   const malformedEvery = integer('malformed-every', values['malformed-every'], 1);
   const lateEvery = integer('late-every', values['late-every'], 1);
+  const ordersEvery = integer('orders-every', values['orders-every'], 1);
+  if (values['orders-hub'] !== undefined && ordersEvery === undefined) throw new UsageError('--orders-hub needs --orders-every');
   const manifestPath = values.manifest;
   return {
     connectionString: values.connection || env.EventHubConnection || env.EventHubConnection__fullyQualifiedNamespace || DEV_HUB_CONNECTION,
@@ -86,6 +96,7 @@ export function parseProduceArgs(argv: string[], env: NodeJS.ProcessEnv): (Omit<
     ...(keyField ? { keyField: keyField as keyof PageView } : {}),
     ...(malformedEvery ? { malformedEvery } : {}),
     ...(lateEvery ? { lateEvery } : {}),
+    ...(ordersEvery ? { orders: { eventHubName: values['orders-hub'] ?? 'orders', every: ordersEvery, ...(malformedEvery ? { malformedEvery } : {}) } } : {}),
     ...(manifestPath ? { manifestPath } : {}),
   };
 }
