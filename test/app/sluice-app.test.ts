@@ -56,6 +56,9 @@ test('settings override the code: per-stream names first, then the single-stream
   ]);
   const { app: single } = fresh({ SLUICE_STREAM_NAME: 'legacy-name' });
   assert.equal(single.stream({ job }).name, 'legacy-name', 'a stream without a name takes SLUICE_STREAM_NAME');
+  const { app: shared } = fresh({ Sluice__StreamName: 'shared-name', SLUICE_STREAM_NAME: 'legacy-name' });
+  assert.equal(shared.stream({ job }).name, 'shared-name', 'Sluice__StreamName, as the Bicep writes it, wins over the legacy name');
+  rejects(() => fresh({ Sluice__StreamName: 'Bad_Name' }).app.stream({ job }), /Sluice__StreamName="Bad_Name" is invalid/);
 });
 
 test('a duplicate or invalid stream, a source that breaks the rules, and colliding function names are refused with the rule', () => {
@@ -104,5 +107,5 @@ test('source settings are matched as Azure spells them, and a source name the co
     /Sluice__Streams__orders__Sources__veiws__EventHubName names source "veiws" of stream "orders", which reads "orders", "views"/,
   );
   const twice = fresh({ Sluice__Streams__orders__EventHubName: 'a', sluice__streams__orders__eventhubname: 'b' });
-  rejects(() => twice.app.stream({ name: 'orders', job }), /all set the same thing: keep one/);
+  rejects(() => twice.app.stream({ name: 'orders', job }), /Sluice__Streams__orders__EventHubName="a" and sluice__streams__orders__eventhubname="b" all set the event hub name of stream "orders": keep one/);
 });

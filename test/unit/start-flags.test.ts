@@ -13,6 +13,12 @@ test('npm start: a bad flag value names the flag and the rule, and exits 2 befor
   assert.match(r.stderr, /--memory/, 'the usage follows');
 });
 
+test('npm start: a bad --rate, its own flag, names the flag and the rule like the shared ones', () => {
+  const r = run('--rate', '2.5');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--rate "2.5" must be a whole number of at least 0/);
+});
+
 test('npm start: an unknown flag is a usage error', () => {
   const r = run('--bogus');
   assert.equal(r.status, 2);

@@ -28,6 +28,13 @@ const OPTIONS = {
   partitions: { type: 'string' }, storage: { type: 'string' }, eventhub: { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
+/** A whole-number flag's value, `fallback` when absent; a FlagError naming the flag, the value and the rule otherwise. */
+export function wholeNumberFlag(name: string, raw: string | boolean | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min) throw new FlagError(`--${name} ${JSON.stringify(raw)} must be a whole number of at least ${min}`);
+  return Number(raw);
+}
+
 /**
  * Parses the shared flags; `extra` declares a command's own (string) flags, returned in `rest`.
  * Throws FlagError for unknown flags and bad numbers.
@@ -39,12 +46,7 @@ export function parseDevFlags(args: readonly string[], extra: readonly string[] 
   } catch (err) {
     throw new FlagError((err as Error).message);
   }
-  const number = (name: string, fallback: number, min: number): number => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min) throw new FlagError(`--${name} ${JSON.stringify(raw)} must be a whole number of at least ${min}`);
-    return Number(raw);
-  };
+  const number = (name: string, fallback: number, min: number): number => wholeNumberFlag(name, values[name], fallback, min);
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const storage = text('storage');
   const eventhub = text('eventhub');

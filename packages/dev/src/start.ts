@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { azureStreamStorage, BatchLog, CheckpointStore, ConfigError, consoleLogger, readConnection, storageClients } from 'sluice/internal';
-import { DEV_FLAGS_USAGE, FlagError, parseDevFlags } from './dev-flags.js';
+import { DEV_FLAGS_USAGE, FlagError, parseDevFlags, wholeNumberFlag } from './dev-flags.js';
 import { produce } from './producer.js';
 import { startStack } from './stack.js';
 
@@ -16,21 +16,17 @@ ${DEV_FLAGS_USAGE}
  * resumes from the checkpoints.
  */
 async function main(): Promise<void> {
-  let parsed;
+  let flags, rate;
   try {
-    parsed = parseDevFlags(process.argv.slice(2), ['rate']);
+    const parsed = parseDevFlags(process.argv.slice(2), ['rate']);
+    flags = parsed.flags;
+    rate = wholeNumberFlag('rate', parsed.rest['rate'], 200, 0);
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
     console.error(`${err.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  const { flags, rest } = parsed;
   if (flags.help) return console.log(USAGE);
-  if (rest['rate'] !== undefined && !/^\d+$/.test(rest['rate'])) {
-    console.error(`--rate ${JSON.stringify(rest['rate'])} must be a whole number of at least 0\n\n${USAGE}`);
-    process.exit(2);
-  }
-  const rate = rest['rate'] === undefined ? 200 : Number(rest['rate']);
   const dataDir = flags.memory ? undefined : flags.dataDir;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const stack = await startStack({

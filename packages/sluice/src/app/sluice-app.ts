@@ -34,7 +34,7 @@ export interface StreamDefinition {
   /**
    * Names the stream's functions (`sluice-<name>-…`), its driver (`sluice-<name>`), its routes
    * (`/api/streams/<name>`) and its data. 1 to 40 lowercase letters, digits and hyphens. Without
-   * it, the SLUICE_STREAM_NAME setting names the stream (single-stream apps).
+   * it, the Sluice__StreamName setting (or the legacy SLUICE_STREAM_NAME) names the stream (single-stream apps).
    */
   readonly name?: string;
   /** The pipeline: reads `ssc.eventHubStream()` (one hub) or `ssc.eventHubStream({ source })` (named hubs). */
@@ -90,10 +90,14 @@ export class SluiceApp {
 
   /** Registers a stream. Throws a StreamDefinitionError naming every problem, before registering anything. */
   stream(definition: StreamDefinition): RegisteredStream {
-    const name = definition.name ?? (this.env[SETTINGS.streamName.name]?.trim() || SETTINGS.streamName.default);
+    // A stream without a name in code is an app's one stream, named by Sluice__StreamName (or the
+    // legacy SLUICE_STREAM_NAME) as the settings layer resolves it for loadConfig.
+    const fromSettings = definition.name === undefined ? resolveAppSetting(SETTINGS.streamName, this.env) : undefined;
+    if (fromSettings && fromSettings.problems.length > 0) throw new StreamDefinitionError([...fromSettings.problems]);
+    const name = definition.name ?? fromSettings!.value.raw.trim();
     const problems: string[] = [];
     const broken = streamNameRule(name);
-    if (broken) throw new StreamDefinitionError([`stream name ${JSON.stringify(name)}${definition.name === undefined ? ` (from ${SETTINGS.streamName.name})` : ''} is invalid: ${broken}`]);
+    if (broken) throw new StreamDefinitionError([`stream name ${fromSettings ? describeValue(fromSettings.value) : JSON.stringify(name)} is invalid: ${broken}`]);
     if (this.runtimes.some((r) => r.name === name)) throw new StreamDefinitionError([`stream "${name}" is registered twice: each stream of an app needs its own name`]);
     if (typeof definition.job?.build !== 'function') problems.push(`stream "${name}" has no job: give a StreamingJob, an object with build(ssc)`);
     const sources = resolveSources(name, definition, this.env);

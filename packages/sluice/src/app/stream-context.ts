@@ -1,6 +1,6 @@
 import { azureStreamStorage } from '../adapters/azure/azure-storage.js';
 import { storageClients } from '../adapters/azure/storage-clients.js';
-import { loadStreamConfig, readAppInsights, readConnection, type SluiceConfig } from '../config/config.js';
+import { loadStreamConfig, readAppInsights, readConnection, type Env, type SluiceConfig } from '../config/config.js';
 import { StreamingContext, type StreamingJob } from '../dstream/streaming-context.js';
 import type { StreamStorage } from '../ports/stream-storage.js';
 import { StreamEngine } from '../scheduler/stream-engine.js';
@@ -28,16 +28,16 @@ export interface StreamContext {
 }
 
 /** Builds a stream's context from its settings (loadStreamConfig) and the overrides a local stack set. */
-export function createStreamContext(stream: string, registeredJob: StreamingJob, overrides: DevOverrides): StreamContext {
-  const config = loadStreamConfig(stream);
-  const base = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName)));
+export function createStreamContext(stream: string, registeredJob: StreamingJob, overrides: DevOverrides, env: Env): StreamContext {
+  const config = loadStreamConfig(stream, env);
+  const base = overrides.storage ?? azureStreamStorage(config, storageClients(readConnection(config.storageConnectionName, env)));
   const storage = overrides.wrapStorage ? overrides.wrapStorage(base) : base;
   const job = overrides.job ?? registeredJob;
   const ssc = new StreamingContext({ batchInterval: config.batchIntervalMs, idlePartitionTimeout: config.idlePartitionTimeoutMs });
   job.build(ssc);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? consoleLogger;
-  if (!overrides.telemetry) void enableAzureMonitor(readAppInsights(), log); // settles to false on failure, never rejects
+  if (!overrides.telemetry) void enableAzureMonitor(readAppInsights(env), log); // settles to false on failure, never rejects
   const telemetry = overrides.telemetry ?? new OtelBatchTelemetry(config.streamName, config.batchIntervalMs);
   const engine = new StreamEngine({
     stream: config.streamName, batchIntervalMs: config.batchIntervalMs, maxTasksPerBatch: config.maxTasksPerBatch,

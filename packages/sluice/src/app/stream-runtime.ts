@@ -1,4 +1,4 @@
-import { checkSettingNames } from '../config/config.js';
+import { checkSettingNames, settingsEnvironment } from '../config/config.js';
 import type { StreamingJob } from '../dstream/streaming-context.js';
 import type { ReceivedEvent } from '../receiver/received-event.js';
 import { devOverridesFor } from './dev-overrides.js';
@@ -65,8 +65,9 @@ export class StreamRuntime {
     if (this.built) void this.built.lag.close(); // settles, never rejects
     // Checked here, on first use, when the app has registered all its streams: a typo such as
     // Sluice__Streams__ordrs__BatchInterval would otherwise leave "orders" on its defaults in silence.
-    checkSettingNames(this.registered());
-    const context = createStreamContext(this.name, this.job, overrides);
+    const env = settingsEnvironment(); // read once: the app settings over local.settings.json
+    checkSettingNames(this.registered(), env);
+    const context = createStreamContext(this.name, this.job, overrides, env);
     this.built = { generation, context, receivers: new StreamReceivers(context), lag: new PartitionLag(this.sources, () => context.log) };
     return this.built;
   }

@@ -1,4 +1,4 @@
-import { parseSettingName, SettingIndex, sharedSettingName, streamOfSegment, streamSegments } from '../config/setting-names.js';
+import { parseSettingName, SettingIndex, settingSetTwice, sharedSettingName, streamOfSegment, streamSettingNames } from '../config/setting-names.js';
 import { Broken, SETTINGS } from '../config/settings.js';
 import type { Env } from '../config/config.js';
 import { DEFAULT_SOURCE } from '../receiver/received-event.js';
@@ -55,8 +55,7 @@ export function resolveSources(
   if (definition.source && definition.sources) problems.push(`stream "${stream}" gives both "source" and "sources": give one hub as "source", or named hubs as "sources"`);
   const out: ResolvedSource[] = [];
   const index = new SettingIndex(env);
-  // Every spelling of the stream's segment that names it (case aside; hyphens as underscores).
-  const own = (suffix: string): string[] => streamSegments(stream).map((segment) => `Sluice__Streams__${segment}__${suffix}`);
+  const own = (path: string): string[] => streamSettingNames(stream, path);
   if (definition.sources) {
     const names = Object.keys(definition.sources);
     if (names.length === 0) problems.push(`stream "${stream}" has an empty "sources": name at least one hub, or give "source"`);
@@ -66,18 +65,18 @@ export function resolveSources(
         continue;
       }
       out.push(resolveOne(stream, name, true, definition.sources[name]!, env, index, problems, {
-        hub: { own: own(`Sources__${name}__EventHubName`), appWide: [] },
-        group: { own: own(`Sources__${name}__ConsumerGroup`), appWide: [] },
-        gap: { own: own(`Sources__${name}__GapConsumerGroup`), appWide: [] },
+        hub: { own: own(`Sources__${name}__EventHubName`) },
+        group: { own: own(`Sources__${name}__ConsumerGroup`) },
+        gap: { own: own(`Sources__${name}__GapConsumerGroup`) },
         hubDefault: name,
       }));
     }
   } else {
-    const appWide = (spec: typeof SETTINGS.eventHubName): string[] => [sharedSettingName(spec), spec.legacyName];
+    const candidates = (spec: typeof SETTINGS.eventHubName): Candidates => ({ own: own(spec.key), shared: sharedSettingName(spec), legacy: spec.legacyName });
     out.push(resolveOne(stream, DEFAULT_SOURCE, false, definition.source ?? {}, env, index, problems, {
-      hub: { own: own('EventHubName'), appWide: appWide(SETTINGS.eventHubName) },
-      group: { own: own('ConsumerGroup'), appWide: appWide(SETTINGS.consumerGroup) },
-      gap: { own: own('GapConsumerGroup'), appWide: appWide(SETTINGS.gapConsumerGroup) },
+      hub: candidates(SETTINGS.eventHubName),
+      group: candidates(SETTINGS.consumerGroup),
+      gap: candidates(SETTINGS.gapConsumerGroup),
       hubDefault: stream, legacyGapRule: true,
     }));
   }
@@ -93,14 +92,18 @@ export function resolveSources(
   return out;
 }
 
-/** A setting's names: the stream's own (its spellings), then, after the code, app-wide ones. */
+/**
+ * A setting's names: the stream's own (its spellings), then, after the code, the app-wide ones a
+ * one-hub stream also reads, matched as the settings layer matches them (config/setting-lookup.ts):
+ * the shared `Sluice__<Key>` without case, the legacy `SLUICE_*` name exactly.
+ */
 interface Candidates {
   readonly own: readonly string[];
-  readonly appWide: readonly string[];
+  readonly shared?: string;
+  readonly legacy?: string;
 }
 
 interface SettingNames {
-  /** The per-stream setting first; a single-stream setting, when there is one, after the code. */
   readonly hub: Candidates;
   readonly group: Candidates;
   readonly gap: Candidates;
@@ -110,27 +113,29 @@ interface SettingNames {
 }
 
 function resolveOne(stream: string, source: string, named: boolean, code: EventHubSourceOptions, env: Env, index: SettingIndex, problems: string[], names: SettingNames): ResolvedSource {
-  const pick = (settings: Candidates, fromCode: string | undefined, fallback: string): { value: string; from: string } => {
-    const set = (key: string): string | undefined => env[key]?.trim() || undefined;
+  const where = named ? `stream "${stream}" source "${source}"` : `stream "${stream}"`;
+  const pick = (settings: Candidates, label: string, fromCode: string | undefined, fallback: string): { value: string; from: string } => {
     const hits = index.find(settings.own);
-    if (hits.length > 1) problems.push(`${hits.map((h) => `${h.name}=${JSON.stringify(h.value)}`).join(' and ')} all set the same thing: keep one (names differing only in case or in - and _ are the same setting)`);
+    if (hits.length > 1) problems.push(settingSetTwice(hits, `the ${label} of ${where}`));
     if (hits[0]) return { value: hits[0].value.trim(), from: hits[0].name };
     if (fromCode !== undefined) return { value: fromCode, from: 'the code' };
-    const wide = settings.appWide.find((k) => set(k) !== undefined);
-    if (wide !== undefined) return { value: set(wide)!, from: wide };
+    const shared = settings.shared === undefined ? [] : index.find([settings.shared]);
+    if (shared.length > 1) problems.push(settingSetTwice(shared, `the ${label} of every one-hub stream`));
+    if (shared[0]) return { value: shared[0].value.trim(), from: shared[0].name };
+    const legacy = settings.legacy === undefined ? undefined : env[settings.legacy]?.trim();
+    if (legacy) return { value: legacy, from: settings.legacy! };
     return { value: fallback, from: 'the default' };
   };
-  const where = named ? `stream "${stream}" source "${source}"` : `stream "${stream}"`;
   const check = (what: { value: string; from: string }, rule: (raw: string) => unknown, label: string): void => {
     const parsed = rule(what.value);
     if (parsed instanceof Broken) problems.push(`${where}: ${label} ${JSON.stringify(what.value)} (from ${what.from}) is invalid: ${parsed.rule}`);
   };
-  const hub = pick(names.hub, code.eventHubName, names.hubDefault);
-  const group = pick(names.group, code.consumerGroup, '$Default');
+  const hub = pick(names.hub, 'event hub name', code.eventHubName, names.hubDefault);
+  const group = pick(names.group, 'consumer group', code.consumerGroup, '$Default');
   check(hub, SETTINGS.eventHubName.parse, 'event hub name');
   check(group, SETTINGS.consumerGroup.parse, 'consumer group');
   const autoGap = names.legacyGapRule ? (group.value === '$Default' ? GAPS_GROUP : '$Default') : (group.value === GAPS_GROUP ? '$Default' : GAPS_GROUP);
-  const gapPicked = pick(names.gap, code.gapConsumerGroup, 'auto');
+  const gapPicked = pick(names.gap, 'gap-fill consumer group', code.gapConsumerGroup, 'auto');
   const gap = gapPicked.value === 'auto' ? { value: autoGap, from: gapPicked.from } : gapPicked;
   check(gap, SETTINGS.consumerGroup.parse, 'gap-fill consumer group');
   if (gap.value === group.value) problems.push(`${where}: gap-fill consumer group ${JSON.stringify(gap.value)} (from ${gap.from}) is invalid: it must differ from the trigger's consumer group, whose readers lock other readers out`);

@@ -1,5 +1,5 @@
 import { SETTINGS, type SettingKey, type SettingSpec } from './settings.js';
-import { SettingIndex, sharedSettingName, streamSettingName, streamSegments, type Env } from './setting-names.js';
+import { SettingIndex, settingSetTwice, sharedSettingName, streamSettingNames, type Env } from './setting-names.js';
 
 type Hit = { readonly name: string; readonly value: string };
 
@@ -49,7 +49,7 @@ export function resolveAppSetting(spec: SettingSpec<unknown>, env: Env): { reado
 }
 
 function resolveSetting(spec: SettingSpec<unknown>, stream: string | undefined, index: SettingIndex, env: Env, problems: string[]): SettingValue {
-  const perStream = stream === undefined ? [] : index.find(streamSegments(stream).map((segment) => streamSettingName(segment, spec)));
+  const perStream = stream === undefined ? [] : index.find(streamSettingNames(stream, spec.key));
   if (spec.scope === 'app') {
     for (const hit of perStream) {
       problems.push(`${hit.name}=${JSON.stringify(hit.value)} is invalid: ${spec.key} is one per app, not per stream; set ${sharedSettingName(spec)}`);
@@ -65,7 +65,7 @@ function resolveSetting(spec: SettingSpec<unknown>, stream: string | undefined, 
   if (!level) return { key: spec.key, source: 'default', raw: spec.default };
   const [source, hits] = level;
   if (hits.length > 1) {
-    problems.push(`${hits.map((h) => `${h.name}=${JSON.stringify(h.value)}`).join(' and ')} all set ${spec.key}${source === 'stream' ? ` of stream "${stream}"` : ''}: keep one (names differing only in case or in - and _ are the same setting)`);
+    problems.push(settingSetTwice(hits, `${spec.key}${source === 'stream' ? ` of stream "${stream}"` : ''}`));
   }
   return { key: spec.key, source, setting: hits[0]!.name, raw: hits[0]!.value };
 }

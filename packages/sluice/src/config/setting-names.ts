@@ -24,9 +24,17 @@ export function sharedSettingName(spec: Pick<SettingSpec<unknown>, 'key'>): stri
   return `${SETTINGS_ROOT}__${spec.key}`;
 }
 
-/** `Sluice__Streams__<stream>__<Key>`: one stream's value of a stream-scoped setting. */
-export function streamSettingName(stream: string, spec: Pick<SettingSpec<unknown>, 'key'>): string {
-  return `${SETTINGS_ROOT}__${STREAMS}__${stream}__${spec.key}`;
+/**
+ * Every spelling of one stream's setting `Sluice__Streams__<stream>__<path>` (see streamSegments),
+ * where `path` is a stream-scoped `<Key>`, or `Sources__<source>__<Key>` for one of its hubs.
+ */
+export function streamSettingNames(stream: string, path: string): string[] {
+  return streamSegments(stream).map((segment) => `${SETTINGS_ROOT}__${STREAMS}__${segment}__${path}`);
+}
+
+/** The problem when one setting is set under several spellings: naming each, never picking one. */
+export function settingSetTwice(hits: readonly { readonly name: string; readonly value: string }[], what: string): string {
+  return `${hits.map((h) => `${h.name}=${JSON.stringify(h.value)}`).join(' and ')} all set ${what}: keep one (names differing only in case or in - and _ are the same setting)`;
 }
 
 /**
