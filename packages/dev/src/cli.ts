@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ConfigError, consoleLogger } from 'sluice/internal';
 import { DEV_FLAGS_USAGE, FlagError, parseDevFlags } from './dev-flags.js';
 import { startStack } from './stack.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const USAGE = `sluice dev [options]
   Runs the Functions app in the current folder on the local stack: in-process Azurite, the dev
@@ -40,16 +41,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (stack.streams.length === 0) console.log('  (the app registers no Sluice streams)');
   console.log('');
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  stopOnSignal(() => stack.stop());
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

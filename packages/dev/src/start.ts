@@ -3,6 +3,7 @@ import { azureStreamStorage, BatchLog, CheckpointStore, ConfigError, consoleLogg
 import { DEV_FLAGS_USAGE, FlagError, parseDevFlags, wholeNumberFlag } from './dev-flags.js';
 import { produce } from './producer.js';
 import { startStack } from './stack.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const USAGE = `npm start [-- options]
 ${DEV_FLAGS_USAGE}
@@ -57,20 +58,13 @@ async function main(): Promise<void> {
     : Promise.resolve();
   const summaries = printBatches(stack, abort.signal);
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
+  stopOnSignal(async () => {
     abort.abort();
     await producing;
     await summaries;
     await stack.stop();
     console.log('stopped; the next npm start resumes from the checkpoints');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  });
 }
 
 /** One line per committed batch of any stream: stream, time, records, scheduling delay, processing time, lag. */
@@ -78,7 +72,8 @@ async function printBatches(stack: Awaited<ReturnType<typeof startStack>>, signa
   const storage = azureStreamStorage(stack.config, storageClients({ kind: 'connectionString', connectionString: stack.storageConnectionString }));
   const streams = await Promise.all(stack.streams.map(async (s) => {
     const batches = new BatchLog(storage.wal, s.name);
-    return { ...s, batches, checkpoints: new CheckpointStore(storage.wal, s.name), last: (await batches.latest())?.time ?? 0 };
+    // The console is best-effort: a storage read that fails prints nothing this round, and the next round tries again.
+    return { ...s, batches, checkpoints: new CheckpointStore(storage.wal, s.name), last: (await batches.latest().catch(() => undefined))?.time ?? 0 };
   }));
   console.log('stream       batch time                 records  sched delay  processing      lag');
   while (!signal.aborted) {
@@ -87,14 +82,16 @@ async function printBatches(stack: Awaited<ReturnType<typeof startStack>>, signa
       const fresh = (await s.batches.list({ limit: 20 }).catch(() => [])).filter((b) => b.time > s.last && b.completion).reverse();
       for (const b of fresh) {
         s.last = b.time;
+        // Lag is shown when the dev hub and the checkpoints can both be read, "-" otherwise.
+        const checkpoints = stack.hub ? await s.checkpoints.list().catch(() => undefined) : undefined;
         let lag = 0;
-        for (const c of await s.checkpoints.list()) {
+        for (const c of checkpoints ?? []) {
           const hub = s.sources.find((x) => x.source === c.source)?.eventHubName;
           const state = hub === undefined ? undefined : stack.hub?.partitionState(hub, c.partition);
           if (state && !state.isEmpty) lag += Math.max(0, state.lastSequenceNumber - c.lastSeq);
         }
         const c = b.completion!;
-        console.log(`${s.name.padEnd(12)} ${new Date(b.time).toISOString()}  ${String(b.allocation.records).padStart(7)}  ${String(c.startedAt - b.time).padStart(8)} ms  ${String(c.completedAt - c.startedAt).padStart(7)} ms  ${stack.hub ? String(lag).padStart(7) : '      -'}`);
+        console.log(`${s.name.padEnd(12)} ${new Date(b.time).toISOString()}  ${String(b.allocation.records).padStart(7)}  ${String(c.startedAt - b.time).padStart(8)} ms  ${String(c.completedAt - c.startedAt).padStart(7)} ms  ${checkpoints ? String(lag).padStart(7) : '      -'}`);
       }
     }
   }
